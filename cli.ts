@@ -1,0 +1,218 @@
+/**
+ * Command-line entry: reads the action's `INPUT_*` variables and flags,
+ * queries W&B, writes the CSV and the step outputs.
+ *
+ * ```sh
+ * deno run --allow-net=api.wandb.ai --allow-env --allow-read=. --allow-write=. \
+ *   jsr:@ml-review/wandb-runs/cli --project github/predict-issue-labels \
+ *   --sha "$GITHUB_SHA" --baseline-tags baseline --metrics "acc, loss"
+ * ```
+ *
+ * Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import denoConfig from "./deno.json" with { type: "json" };
+import { InputError } from "./lib/errors.ts";
+import {
+  INPUT_NAMES,
+  type InputName,
+  parseInputs,
+  type RawInputs,
+} from "./lib/inputs.ts";
+import { createLog } from "./lib/log.ts";
+import { runJob } from "./lib/job.ts";
+import { redactSecrets } from "./lib/_message.ts";
+
+/** Every environment variable the CLI reads (what `--allow-env` must list). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [
+  ...INPUT_NAMES.map((name) => `INPUT_${name}`),
+  "WANDB_API_KEY",
+  "WANDB_BASE_URL",
+  "GITHUB_WORKSPACE",
+  "GITHUB_OUTPUT",
+  "GITHUB_ACTIONS",
+];
+
+const FLAGS: Record<string, InputName> = {
+  "project": "PROJECT_NAME",
+  "run-id": "RUN_ID",
+  "sha": "FILTER_GITHUB_SHA",
+  "secondary-sha": "FILTER_SECONDARY_SHA",
+  "baseline-tags": "BASELINE_TAGS",
+  "metrics": "DISPLAY_METRICS",
+  "config-vars": "DISPLAY_CONFIG_VARS",
+  "out": "OUTPUT_PATH",
+  "base-url": "WANDB_BASE_URL",
+  "page-size": "PAGE_SIZE",
+};
+
+const HELP = `Usage: cli.ts [options]
+
+Queries W&B for the runs of a commit (or one run) and baseline runs, writes
+them to a CSV and prints the counts as NAME=value lines (or appends them to
+$GITHUB_OUTPUT inside GitHub Actions).
+
+Options (each also read from INPUT_<NAME>; a flag wins):
+  --project <entity/project>   PROJECT_NAME, required
+  --run-id <id>                RUN_ID: the candidate run's id
+  --sha <sha>                  FILTER_GITHUB_SHA: candidates have config github_sha = sha
+  --secondary-sha <sha>        FILTER_SECONDARY_SHA: and config secondary_sha = sha
+  --baseline-tags <list>       BASELINE_TAGS, e.g. "baseline, reference" or "['baseline']"
+  --metrics <list>             DISPLAY_METRICS: summary metrics (dotted paths allowed)
+  --config-vars <list>         DISPLAY_CONFIG_VARS: config values, as _<name> columns
+  --out <path>                 OUTPUT_PATH (default $GITHUB_WORKSPACE/wandb_report.csv
+                               or ./wandb_report.csv)
+  --base-url <url>             WANDB_BASE_URL (default $WANDB_BASE_URL or https://api.wandb.ai)
+  --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 500)
+  --debug                      DEBUG: log requests and filters
+  --help, --version
+
+The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.
+Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong.`;
+
+/** What {@linkcode main} reads and writes, injectable for tests. */
+export interface CliEnvironment {
+  /** Reads an environment variable. */
+  getEnv: (name: string) => string | undefined;
+  /** Writes a line to standard output. */
+  stdout: (line: string) => void;
+  /** Writes a line to standard error. */
+  stderr: (line: string) => void;
+  /** The `fetch` used to reach W&B. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Runs the CLI.
+ *
+ * @param args The command-line arguments.
+ * @param environment The environment and output streams; the process's by default.
+ * @returns The exit code.
+ */
+export async function main(
+  args: readonly string[],
+  environment: CliEnvironment = processEnvironment(),
+): Promise<number> {
+  const { getEnv, stdout, stderr } = environment;
+  const inGithubActions = getEnv("GITHUB_ACTIONS") === "true";
+  let secrets: string[] = [];
+  const reportError = (message: string) => {
+    const line = redactSecrets(message, secrets).replace(/[\r\n]+/g, " ");
+    stderr(
+      inGithubActions
+        ? `::error::${line.replaceAll("%", "%25")}`
+        : `Error: ${line}`,
+    );
+  };
+  try {
+    const flags = readFlags(args);
+    if (flags.help) {
+      stdout(HELP);
+      return 0;
+    }
+    if (flags.version) {
+      stdout(denoConfig.version);
+      return 0;
+    }
+    const raw = readRawInputs(getEnv, flags.values, flags.debug);
+    secrets = raw.WANDB_API_KEY ? [raw.WANDB_API_KEY] : [];
+    if (inGithubActions && raw.WANDB_API_KEY) {
+      stdout(`::add-mask::${raw.WANDB_API_KEY}`);
+    }
+    const { inputs, notices } = parseInputs(raw, {
+      githubWorkspace: getEnv("GITHUB_WORKSPACE"),
+    });
+    const log = createLog({
+      write: stderr,
+      githubActions: inGithubActions,
+      debug: inputs.debug,
+      secrets,
+    });
+    notices.forEach((notice) => log.notice(notice));
+    await runJob(inputs, {
+      log,
+      fetch: environment.fetch,
+      githubOutputPath: getEnv("GITHUB_OUTPUT") || undefined,
+      printOutputs: (text) => stdout(text.trimEnd()),
+    });
+    return 0;
+  } catch (error) {
+    reportError(error instanceof Error ? error.message : String(error));
+    return error instanceof InputError ? 2 : 1;
+  }
+}
+
+interface Flags {
+  help: boolean;
+  version: boolean;
+  debug: boolean;
+  values: RawInputs;
+}
+
+function readFlags(args: readonly string[]): Flags {
+  const options = Object.fromEntries(
+    Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }]),
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        ...options,
+        debug: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new InputError(
+      "arguments",
+      `${error instanceof Error ? error.message : String(error)}; see --help`,
+    );
+  }
+  const values: RawInputs = {};
+  for (const [flag, input] of Object.entries(FLAGS)) {
+    const value = (parsed.values as Record<string, unknown>)[flag];
+    if (typeof value === "string") values[input] = value;
+  }
+  return {
+    help: parsed.values.help === true,
+    version: parsed.values.version === true,
+    debug: parsed.values.debug === true,
+    values,
+  };
+}
+
+/** Flags first, then `INPUT_<NAME>`, then the plain W&B variables. */
+function readRawInputs(
+  getEnv: (name: string) => string | undefined,
+  flags: RawInputs,
+  debugFlag: boolean,
+): RawInputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) {
+    const fromEnv = getEnv(`INPUT_${name}`);
+    raw[name] = flags[name] ?? (fromEnv?.trim() ? fromEnv : undefined);
+  }
+  raw.WANDB_API_KEY ??= getEnv("WANDB_API_KEY");
+  raw.WANDB_BASE_URL ??= getEnv("WANDB_BASE_URL");
+  if (debugFlag) raw.DEBUG = "true";
+  return raw;
+}
+
+function processEnvironment(): CliEnvironment {
+  const encoder = new TextEncoder();
+  return {
+    getEnv: (name) => Deno.env.get(name),
+    stdout: (line) => Deno.stdout.writeSync(encoder.encode(`${line}\n`)),
+    stderr: (line) => Deno.stderr.writeSync(encoder.encode(`${line}\n`)),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,20 @@
+/** Quotes outside text for a one-line message: shortened, newlines folded. */
+export function quoteForMessage(text: string, maxLength = 60): string {
+  const oneLine = text.replace(/[\r\n]+/g, " ");
+  const shown = oneLine.length > maxLength
+    ? `${oneLine.slice(0, maxLength)}…`
+    : oneLine;
+  return JSON.stringify(shown);
+}
+
+/** Replaces every occurrence of each secret with `***`. */
+export function redactSecrets(
+  text: string,
+  secrets: readonly string[],
+): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    if (secret.length > 0) redacted = redacted.replaceAll(secret, "***");
+  }
+  return redacted;
+}

@@ -1,0 +1,203 @@
+import { stringify } from "csv-stringify/sync";
+import type { CategorisedRuns, RunCategory } from "./categorise.ts";
+import { InputError } from "./errors.ts";
+import { runUrl } from "./run_url.ts";
+import type { WandbRun } from "./wandb_run.ts";
+
+/** The columns every CSV starts with, in the original's order. */
+export const FIXED_COLUMNS = [
+  "run.url",
+  "run.name",
+  "run.tags",
+  "run.id",
+  "run.entity",
+  "run.project",
+  "github_sha",
+  "run.description",
+] as const;
+
+/** The last column: `candidate` or `baseline`. */
+export const CATEGORY_COLUMN = "__eval.category";
+
+/** What the CSV shows besides the fixed columns. */
+export interface CsvColumnsRequest {
+  /** Summary metric names, each a column of its own name. */
+  metrics: readonly string[];
+  /** Config names, each a column named `_<name>`. */
+  configVars: readonly string[];
+}
+
+/** Everything a CSV row needs beyond the run itself. */
+export interface CsvContext extends CsvColumnsRequest {
+  /** The W&B app URL, for `run.url`. */
+  appUrl: string;
+  /** The W&B entity. */
+  entity: string;
+  /** The W&B project. */
+  project: string;
+}
+
+/**
+ * The CSV's header: the fixed columns, each metric, each config var prefixed
+ * with `_`, then `__eval.category`.
+ *
+ * @param request The metrics and config vars.
+ * @returns The column names.
+ * @throws {InputError} when two columns would have the same name.
+ */
+export function csvColumns(request: CsvColumnsRequest): string[] {
+  const columns: string[] = [...FIXED_COLUMNS, CATEGORY_COLUMN];
+  const owner = new Map<string, string>(
+    columns.map((column) => [column, "a fixed column"]),
+  );
+  const claim = (column: string, input: string, name: string) => {
+    const taken = owner.get(column);
+    if (taken !== undefined) {
+      throw new InputError(
+        input,
+        `${JSON.stringify(name)} would make a second column ${
+          JSON.stringify(column)
+        } (already ${taken}); remove or rename one`,
+      );
+    }
+    owner.set(column, `${input} ${JSON.stringify(name)}`);
+  };
+  for (const metric of request.metrics) {
+    claim(metric, "DISPLAY_METRICS", metric);
+  }
+  for (const name of request.configVars) {
+    claim(`_${name}`, "DISPLAY_CONFIG_VARS", name);
+  }
+  return [
+    ...FIXED_COLUMNS,
+    ...request.metrics,
+    ...request.configVars.map((name) => `_${name}`),
+    CATEGORY_COLUMN,
+  ];
+}
+
+/**
+ * The CSV's rows: finished candidates, then every baseline whatever its
+ * state, each as cells in {@linkcode csvColumns} order.
+ *
+ * @param runs The categorised runs.
+ * @param context The columns and where the runs live.
+ * @returns One array of cells per row, header excluded.
+ */
+export function csvRows(
+  runs: CategorisedRuns,
+  context: CsvContext,
+): string[][] {
+  const rows: [WandbRun, RunCategory][] = [
+    ...runs.candidates.filter((run) => run.state === "finished").map((
+      run,
+    ) => [run, "candidate"] as [WandbRun, RunCategory]),
+    ...runs.baselines.map((run) =>
+      [run, "baseline"] as [WandbRun, RunCategory]
+    ),
+  ];
+  return rows.map(([run, category]) => [
+    runUrl(context.appUrl, { ...context, runId: run.runId }),
+    run.displayName,
+    pythonList(run.tags),
+    run.runId,
+    context.entity,
+    context.project,
+    formatCell(run.config.github_sha),
+    run.description ?? "",
+    ...context.metrics.map((name) => formatCell(lookUp(run.summary, name))),
+    ...context.configVars.map((name) => formatCell(lookUp(run.config, name))),
+    category,
+  ]);
+}
+
+/**
+ * The whole CSV text: header, then rows, `\n` line ends, RFC 4180 quoting.
+ *
+ * @example
+ * ```ts
+ * import { csvText } from "./csv_report.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = csvText({ candidates: [], baselines: [] }, {
+ *   appUrl: "https://wandb.ai", entity: "github", project: "demo",
+ *   metrics: ["acc"], configVars: ["lr"],
+ * });
+ * assert.equal(text, "run.url,run.name,run.tags,run.id,run.entity,run.project,github_sha,run.description,acc,_lr,__eval.category\n");
+ * ```
+ *
+ * @param runs The categorised runs.
+ * @param context The columns and where the runs live.
+ * @returns The CSV text.
+ */
+export function csvText(runs: CategorisedRuns, context: CsvContext): string {
+  return stringify([csvColumns(context), ...csvRows(runs, context)], {
+    record_delimiter: "\n",
+  });
+}
+
+/**
+ * Finds a value by name: the flat key if it exists, else a dotted path into
+ * nested objects (`eval.f1`).
+ *
+ * @param values Summary metrics or config.
+ * @param name A key or dotted path.
+ * @returns The value, or `undefined` when absent.
+ */
+export function lookUp(
+  values: Record<string, unknown>,
+  name: string,
+): unknown {
+  if (Object.hasOwn(values, name)) return values[name];
+  let current: unknown = values;
+  for (const segment of name.split(".")) {
+    if (typeof current !== "object" || current === null) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * One cell: empty for missing or null, numbers at full precision, booleans as
+ * Python's `True`/`False` (as the original wrote them), objects as JSON.
+ *
+ * @param value A config or summary value.
+ * @returns The cell text.
+ */
+export function formatCell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number" || typeof value === "bigint") {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A list of strings as Python prints it: `['baseline', 'test']`.
+ *
+ * @param items The strings.
+ * @returns Python's `repr` of the list.
+ */
+export function pythonList(items: readonly string[]): string {
+  return `[${items.map(pythonString).join(", ")}]`;
+}
+
+function pythonString(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let body = "";
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    if (character === "\\") body += "\\\\";
+    else if (character === quote) body += `\\${quote}`;
+    else if (character === "\n") body += "\\n";
+    else if (character === "\r") body += "\\r";
+    else if (character === "\t") body += "\\t";
+    else if (code < 0x20 || code === 0x7f) {
+      body += `\\x${code.toString(16).padStart(2, "0")}`;
+    } else body += character;
+  }
+  return `${quote}${body}${quote}`;
+}

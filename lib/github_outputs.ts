@@ -1,0 +1,52 @@
+/**
+ * Formats step outputs for the file named by `$GITHUB_OUTPUT`, each as
+ * `NAME<<DELIMITER` / value / `DELIMITER` with a fresh random delimiter, so
+ * that no value, whatever it holds, can end its block early and set another
+ * output.
+ *
+ * @example
+ * ```ts
+ * import { formatGithubOutputs } from "./github_outputs.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = formatGithubOutputs({ NUM_FINISHED: "2" }, () => "ghadelimiter_1");
+ * assert.equal(text, "NUM_FINISHED<<ghadelimiter_1\n2\nghadelimiter_1\n");
+ * ```
+ *
+ * @param outputs Output name to value.
+ * @param newDelimiter Makes a delimiter; random by default.
+ * @returns The text to append to `$GITHUB_OUTPUT`.
+ */
+export function formatGithubOutputs(
+  outputs: Record<string, string>,
+  newDelimiter: () => string = () => `ghadelimiter_${crypto.randomUUID()}`,
+): string {
+  let text = "";
+  for (const [name, value] of Object.entries(outputs)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+      throw new TypeError(`Cannot write output "${name}": not a valid name`);
+    }
+    const delimiter = newDelimiter();
+    if (value.includes(delimiter)) {
+      throw new TypeError(
+        `Cannot write output "${name}": its value holds the delimiter`,
+      );
+    }
+    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+  }
+  return text;
+}
+
+/**
+ * Formats outputs as `NAME=value` lines, for logs and CI systems other than
+ * GitHub Actions (GitLab's dotenv reports read this form). Line breaks in a
+ * value are written as `\n` so that each output stays on one line.
+ *
+ * @param outputs Output name to value.
+ * @returns The lines, each ending in `\n`.
+ */
+export function formatPlainOutputs(outputs: Record<string, string>): string {
+  return Object.entries(outputs).map(([name, value]) =>
+    `${name}=${value.replace(/\r?\n/g, "\\n")}\n`
+  ).join("");
+}

@@ -1,0 +1,294 @@
+import { z } from "zod";
+import { InputError } from "./errors.ts";
+import { parseListInput } from "./list_input.ts";
+import { quoteForMessage } from "./_message.ts";
+
+/** The action's inputs by name: the original nine, then the ones added here. */
+export const INPUT_NAMES = [
+  "WANDB_API_KEY",
+  "PROJECT_NAME",
+  "RUN_ID",
+  "FILTER_GITHUB_SHA",
+  "FILTER_SECONDARY_SHA",
+  "BASELINE_TAGS",
+  "DISPLAY_METRICS",
+  "DISPLAY_CONFIG_VARS",
+  "DEBUG",
+  "WANDB_BASE_URL",
+  "OUTPUT_PATH",
+  "PAGE_SIZE",
+] as const;
+
+/** One of {@linkcode INPUT_NAMES}. */
+export type InputName = typeof INPUT_NAMES[number];
+
+/** Inputs as text, as they arrive from `INPUT_*` variables or flags; empty means unset. */
+export type RawInputs = Partial<Record<InputName, string>>;
+
+/** The W&B API used when neither the input nor `WANDB_BASE_URL` names one. */
+export const DEFAULT_BASE_URL = "https://api.wandb.ai";
+
+/** The CSV's file name when `OUTPUT_PATH` is not given. */
+export const DEFAULT_CSV_NAME = "wandb_report.csv";
+
+/** Runs asked for per page unless `PAGE_SIZE` says otherwise. */
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** Validated inputs: everything the job needs, nothing left to parse. */
+export interface ActionInputs {
+  /** The W&B API key; never printed. */
+  apiKey: string;
+  /** The W&B entity (user or team) that owns the project. */
+  entity: string;
+  /** The W&B project name. */
+  project: string;
+  /** The run id (the 8-character name in run URLs) of the candidate run. */
+  runId?: string;
+  /** Candidates are the runs whose config `github_sha` equals this. */
+  githubSha?: string;
+  /** With `githubSha`: candidates also have config `secondary_sha` equal to this. */
+  secondarySha?: string;
+  /** Runs carrying any of these tags are baselines, unless they are candidates. */
+  baselineTags: string[];
+  /** Summary metric names (or dotted paths into nested summaries) to show. */
+  metrics: string[];
+  /** Config names (or dotted paths) to show, as `_<name>` columns. */
+  configVars: string[];
+  /** Whether to log debug lines. */
+  debug: boolean;
+  /** The W&B API base URL, without a trailing `/`. */
+  baseUrl: string;
+  /** Where the CSV is written. */
+  outputPath: string;
+  /** Runs asked for per request. */
+  pageSize: number;
+}
+
+/** Where defaults come from when an input is unset. */
+export interface InputDefaults {
+  /** `$GITHUB_WORKSPACE`, the CSV's default folder inside Actions. */
+  githubWorkspace?: string;
+}
+
+/** The result of {@linkcode parseInputs}: the inputs and notices for the log. */
+export interface ParsedInputs {
+  /** The validated inputs. */
+  inputs: ActionInputs;
+  /** Things the user should know that are not errors, one line each. */
+  notices: string[];
+}
+
+const API_KEY_MIN_LENGTH = 40;
+const TRUE_WORDS = ["true", "1", "yes", "on"];
+const FALSE_WORDS = ["", "false", "0", "no", "off"];
+
+const projectPath = z.string().regex(
+  /^[^/\s]+\/[^/\s]+$/,
+  'expected "entity/project"',
+);
+const singleToken = z.string().regex(/^[^\s]+$/, "expected no white space");
+const pageSize = z.coerce.number().int().min(1).max(1000);
+
+/**
+ * Validates raw inputs the way the original action did, plus the checks it
+ * lacked. Lists are parsed, never evaluated.
+ *
+ * @example
+ * ```ts
+ * import { parseInputs } from "./inputs.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { inputs } = parseInputs({
+ *   WANDB_API_KEY: "x".repeat(40),
+ *   PROJECT_NAME: "github/predict-issue-labels",
+ *   FILTER_GITHUB_SHA: "86edd034",
+ *   BASELINE_TAGS: "['baseline']",
+ * });
+ * assert.equal(inputs.entity, "github");
+ * assert.deepEqual(inputs.baselineTags, ["baseline"]);
+ * ```
+ *
+ * @param raw The inputs as text; a missing or empty value is unset.
+ * @param defaults Where unset paths default from.
+ * @returns The validated inputs and any notices.
+ * @throws {InputError} naming the first input that is wrong.
+ */
+export function parseInputs(
+  raw: RawInputs,
+  defaults: InputDefaults = {},
+): ParsedInputs {
+  const value = (name: InputName): string | undefined => {
+    const text = raw[name]?.trim();
+    return text === "" ? undefined : text;
+  };
+  const notices: string[] = [];
+
+  const apiKey = value("WANDB_API_KEY");
+  if (apiKey === undefined) {
+    throw new InputError(
+      "WANDB_API_KEY",
+      "required; set the input or the WANDB_API_KEY environment variable",
+    );
+  }
+  checkApiKey(apiKey);
+
+  const projectName = value("PROJECT_NAME");
+  if (projectName === undefined) {
+    throw new InputError("PROJECT_NAME", 'required, as "entity/project"');
+  }
+  check("PROJECT_NAME", projectPath, projectName);
+  const [entity, project] = projectName.split("/");
+
+  const runId = value("RUN_ID");
+  const githubSha = value("FILTER_GITHUB_SHA");
+  const secondarySha = value("FILTER_SECONDARY_SHA");
+  if (secondarySha !== undefined && githubSha === undefined) {
+    throw new InputError(
+      "FILTER_SECONDARY_SHA",
+      "needs FILTER_GITHUB_SHA as well",
+    );
+  }
+  if (runId === undefined && githubSha === undefined) {
+    throw new InputError(
+      "RUN_ID",
+      "one of RUN_ID or FILTER_GITHUB_SHA is required",
+    );
+  }
+  if (runId !== undefined) check("RUN_ID", singleToken, runId);
+  if (githubSha !== undefined) {
+    check("FILTER_GITHUB_SHA", singleToken, githubSha);
+  }
+  if (secondarySha !== undefined) {
+    check("FILTER_SECONDARY_SHA", singleToken, secondarySha);
+  }
+  if (runId !== undefined && githubSha !== undefined) {
+    notices.push(
+      "RUN_ID is set, so FILTER_GITHUB_SHA and FILTER_SECONDARY_SHA are ignored",
+    );
+  }
+
+  const inputs: ActionInputs = {
+    apiKey,
+    entity,
+    project,
+    ...(runId !== undefined
+      ? { runId }
+      : { githubSha, ...(secondarySha !== undefined ? { secondarySha } : {}) }),
+    baselineTags: parseListInput("BASELINE_TAGS", raw.BASELINE_TAGS ?? ""),
+    metrics: parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? ""),
+    configVars: parseListInput(
+      "DISPLAY_CONFIG_VARS",
+      raw.DISPLAY_CONFIG_VARS ?? "",
+    ),
+    debug: parseSwitch("DEBUG", raw.DEBUG ?? ""),
+    baseUrl: parseBaseUrl(value("WANDB_BASE_URL") ?? DEFAULT_BASE_URL),
+    outputPath: value("OUTPUT_PATH") ??
+      (defaults.githubWorkspace
+        ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${DEFAULT_CSV_NAME}`
+        : `./${DEFAULT_CSV_NAME}`),
+    pageSize: check(
+      "PAGE_SIZE",
+      pageSize,
+      value("PAGE_SIZE") ?? DEFAULT_PAGE_SIZE,
+    ),
+  };
+  return { inputs, notices };
+}
+
+/**
+ * Reads an on/off input: `true`, `1`, `yes`, `on` (any case) are on; empty,
+ * `false`, `0`, `no`, `off` are off; anything else is an error.
+ *
+ * @param input The input's name, for the error message.
+ * @param text The text given.
+ * @returns Whether the switch is on.
+ */
+export function parseSwitch(input: string, text: string): boolean {
+  const word = text.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new InputError(
+    input,
+    `expected true or false (also 1/0, yes/no, on/off), got ${
+      quoteForMessage(text)
+    }`,
+  );
+}
+
+/**
+ * Checks a W&B API base URL and strips trailing slashes: it must be http(s),
+ * carry no credentials, and may be plain http only on a loopback host.
+ *
+ * @param text The URL given.
+ * @returns The URL without trailing `/`.
+ */
+export function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(
+      "WANDB_BASE_URL",
+      `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got ${
+        quoteForMessage(text)
+      }`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InputError(
+      "WANDB_BASE_URL",
+      `expected an http(s) URL, got the scheme ${
+        quoteForMessage(url.protocol)
+      }`,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new InputError(
+      "WANDB_BASE_URL",
+      "must not contain credentials; pass the key as WANDB_API_KEY",
+    );
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new InputError(
+      "WANDB_BASE_URL",
+      `plain http would send the API key unencrypted to ${
+        quoteForMessage(url.host)
+      }; use https`,
+    );
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new InputError(
+      "WANDB_BASE_URL",
+      "expected a base URL without a query or fragment",
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function checkApiKey(apiKey: string): void {
+  if (/\s/.test(apiKey)) {
+    throw new InputError("WANDB_API_KEY", "expected no white space in the key");
+  }
+  const withoutPrefix = apiKey.slice(apiKey.indexOf("-") + 1);
+  if (withoutPrefix.length < API_KEY_MIN_LENGTH) {
+    throw new InputError(
+      "WANDB_API_KEY",
+      `expected a W&B API key of at least ${API_KEY_MIN_LENGTH} characters after any prefix, got ${withoutPrefix.length}`,
+    );
+  }
+}
+
+function check<T>(input: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problem = result.error.issues[0]?.message ?? "invalid value";
+  throw new InputError(
+    input,
+    `${problem}, got ${quoteForMessage(String(value))}`,
+  );
+}

@@ -1,0 +1,68 @@
+import { redactSecrets } from "./_message.ts";
+
+/** Where the job's human-readable lines go. */
+export interface Log {
+  /** A line every user sees. */
+  info(line: string): void;
+  /** A notice: something worth knowing that is not an error. */
+  notice(line: string): void;
+  /** A warning. */
+  warning(line: string): void;
+  /** A debug line, shown only when debugging is on. */
+  debug(line: string): void;
+}
+
+/** How {@linkcode createLog} writes. */
+export interface LogOptions {
+  /** Writes one line (without its `\n`). */
+  write: (line: string) => void;
+  /** Whether to use GitHub's `::notice::`/`::warning::` workflow commands. */
+  githubActions: boolean;
+  /** Whether debug lines are shown. */
+  debug: boolean;
+  /** Text that must never be printed (the API key). */
+  secrets: readonly string[];
+}
+
+/**
+ * Makes a log that is safe for outside text: every line is redacted of
+ * secrets and folded to one line, and plain lines can never start with `::`,
+ * so a run name or server message cannot issue a workflow command.
+ *
+ * @param options Where to write and in which dialect.
+ * @returns The log.
+ */
+export function createLog(options: LogOptions): Log {
+  const clean = (text: string) => {
+    return redactSecrets(text, options.secrets).replace(/[\r\n]+/g, " ");
+  };
+  const command = (name: string, text: string) =>
+    options.write(`::${name}::${escapeCommandData(clean(text))}`);
+  const plain = (prefix: string, text: string) =>
+    options.write(`${prefix}${clean(text).replace(/^\s*::/, ": :")}`);
+  return {
+    info: (text) => plain("", text),
+    notice: (text) =>
+      options.githubActions ? command("notice", text) : plain("Notice: ", text),
+    warning: (text) =>
+      options.githubActions
+        ? command("warning", text)
+        : plain("Warning: ", text),
+    debug: (text) => {
+      if (options.debug) plain("[debug] ", text);
+    },
+  };
+}
+
+/**
+ * Escapes a workflow command's message: `%`, CR and LF.
+ *
+ * @param text The message.
+ * @returns The escaped message.
+ */
+export function escapeCommandData(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll(
+    "\n",
+    "%0A",
+  );
+}

@@ -1,0 +1,92 @@
+import type { CategorisedRuns } from "./categorise.ts";
+
+/** Counts over the runs, as the action's outputs report them. */
+export interface RunCounts {
+  /** At least one candidate finished and none is running, pending or preempting. */
+  complete: boolean;
+  /** Exactly one candidate, whatever its state. */
+  singleRun: boolean;
+  /** All candidates. */
+  candidates: number;
+  /** Candidates in state `finished`. */
+  finished: number;
+  /** Candidates in state `running`. */
+  running: number;
+  /** Candidates in state `crashed`. */
+  crashed: number;
+  /** Candidates stopped by their user: `killed` (and a legacy `aborted`). */
+  aborted: number;
+  /** Candidates in state `failed`. */
+  failed: number;
+  /** Candidates in state `pending`. */
+  pending: number;
+  /** Candidates in state `preempting` or `preempted`. */
+  preempted: number;
+  /** All baselines. */
+  baselines: number;
+}
+
+/**
+ * Counts candidates per state, and baselines.
+ *
+ * @example
+ * ```ts
+ * import { countRuns } from "./run_counts.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (state: string) => ({ runId: state, displayName: state, state,
+ *   tags: [], description: null, createdAt: "2020-01-01T00:00:00.000Z",
+ *   config: {}, summary: {} });
+ * const counts = countRuns({ candidates: [run("finished"), run("killed")], baselines: [] });
+ * assert.equal(counts.complete, true);
+ * assert.equal(counts.aborted, 1);
+ * ```
+ *
+ * @param runs The categorised runs.
+ * @returns The counts.
+ */
+export function countRuns(runs: CategorisedRuns): RunCounts {
+  const count = (...states: string[]) =>
+    runs.candidates.filter((run) => states.includes(run.state)).length;
+  const finished = count("finished");
+  const running = count("running");
+  const pending = count("pending");
+  return {
+    complete: finished > 0 && running === 0 && pending === 0 &&
+      count("preempting") === 0,
+    singleRun: runs.candidates.length === 1,
+    candidates: runs.candidates.length,
+    finished,
+    running,
+    crashed: count("crashed"),
+    aborted: count("killed", "aborted"),
+    failed: count("failed"),
+    pending,
+    preempted: count("preempting", "preempted"),
+    baselines: runs.baselines.length,
+  };
+}
+
+/**
+ * The action's outputs, by name, in the original's order followed by the new
+ * ones. Booleans are `True`/`False` as the original wrote them.
+ *
+ * @param counts The counts from {@linkcode countRuns}.
+ * @returns Output name to value.
+ */
+export function countOutputs(counts: RunCounts): Record<string, string> {
+  const bool = (value: boolean) => value ? "True" : "False";
+  return {
+    BOOL_COMPLETE: bool(counts.complete),
+    BOOL_SINGLE_RUN: bool(counts.singleRun),
+    NUM_FINISHED: String(counts.finished),
+    NUM_RUNNING: String(counts.running),
+    NUM_CRASHED: String(counts.crashed),
+    NUM_ABORTED: String(counts.aborted),
+    NUM_BASELINES: String(counts.baselines),
+    NUM_CANDIDATES: String(counts.candidates),
+    NUM_FAILED: String(counts.failed),
+    NUM_PENDING: String(counts.pending),
+    NUM_PREEMPTED: String(counts.preempted),
+  };
+}

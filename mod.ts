@@ -1,0 +1,88 @@
+/**
+ * Pulls the W&B runs logged for a commit (or one run id), sets them against
+ * tagged baseline runs, and turns them into the CSV and counts a CI step
+ * needs. The same functions back the GitHub Action and the CLI.
+ *
+ * @example Categorise and count runs, then make the CSV
+ * ```ts
+ * import { categoriseRuns, countOutputs, countRuns, csvText, type WandbRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, state: string, tags: string[]): WandbRun => ({
+ *   runId, displayName: `run-${runId}`, state, tags, description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: { github_sha: "86edd03" },
+ *   summary: { acc: 0.9 },
+ * });
+ * const runs = categoriseRuns([run("e6lo523p", "finished", [])], [run("cqigzoxc", "finished", ["baseline"])]);
+ * assert.equal(countOutputs(countRuns(runs)).BOOL_COMPLETE, "True");
+ * const csv = csvText(runs, {
+ *   appUrl: "https://wandb.ai", entity: "github", project: "predict-issue-labels",
+ *   metrics: ["acc"], configVars: [],
+ * });
+ * assert.equal(csv.split("\n").length, 4);
+ * ```
+ *
+ * @module
+ */
+export { InputError, WandbError } from "./lib/errors.ts";
+export {
+  type ActionInputs,
+  DEFAULT_BASE_URL,
+  DEFAULT_CSV_NAME,
+  DEFAULT_PAGE_SIZE,
+  INPUT_NAMES,
+  type InputDefaults,
+  type InputName,
+  parseBaseUrl,
+  type ParsedInputs,
+  parseInputs,
+  parseSwitch,
+  type RawInputs,
+} from "./lib/inputs.ts";
+export { parseListInput } from "./lib/list_input.ts";
+export {
+  buildQueryPlan,
+  type QueryPlan,
+  type QuerySelection,
+  type RunFilter,
+} from "./lib/query_plan.ts";
+export {
+  type GraphqlRequest,
+  postGraphql,
+  type WandbConnection,
+} from "./lib/graphql_transport.ts";
+export {
+  buildRunsDocument,
+  type FetchedRuns,
+  fetchRuns,
+  type FetchRunsOptions,
+  projectionKeys,
+  type SetName,
+} from "./lib/fetch_runs.ts";
+export { unwrapConfig, type WandbRun } from "./lib/wandb_run.ts";
+export {
+  type CategorisedRuns,
+  categoriseRuns,
+  type RunCategory,
+} from "./lib/categorise.ts";
+export { countOutputs, countRuns, type RunCounts } from "./lib/run_counts.ts";
+export {
+  CATEGORY_COLUMN,
+  csvColumns,
+  type CsvColumnsRequest,
+  type CsvContext,
+  csvRows,
+  csvText,
+  FIXED_COLUMNS,
+  formatCell,
+  lookUp,
+  pythonList,
+} from "./lib/csv_report.ts";
+export { appUrlFor, type RunLocation, runUrl } from "./lib/run_url.ts";
+export {
+  formatGithubOutputs,
+  formatPlainOutputs,
+} from "./lib/github_outputs.ts";
+export { writeFileAtomically } from "./lib/atomic_write.ts";
+export { createLog, type Log, type LogOptions } from "./lib/log.ts";
+export { type JobEnvironment, type JobResult, runJob } from "./lib/job.ts";

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import {
+  csvColumns,
+  csvText,
+  formatCell,
+  lookUp,
+  pythonList,
+} from "../lib/csv_report.ts";
+import { InputError } from "../lib/errors.ts";
+import type { WandbRun } from "../lib/wandb_run.ts";
+
+function run(overrides: Partial<WandbRun>): WandbRun {
+  return {
+    runId: "e6lo523p",
+    displayName: "dashing-leaf-4",
+    state: "finished",
+    tags: [],
+    description: null,
+    createdAt: "2020-04-01T00:00:00.000Z",
+    config: {},
+    summary: {},
+    ...overrides,
+  };
+}
+
+const CONTEXT = {
+  appUrl: "https://wandb.ai",
+  entity: "github",
+  project: "predict-issue-labels",
+  metrics: ["acc", "eval.f1"],
+  configVars: ["learning_rate"],
+};
+
+Deno.test("the CSV has the original's columns, finished candidates then all baselines", () => {
+  const text = csvText({
+    candidates: [
+      run({
+        tags: [],
+        config: { github_sha: "86edd03", learning_rate: 0.001 },
+        summary: { acc: 0.8961038961038961, eval: { f1: 0.88 } },
+      }),
+      run({ runId: "runn1ng0", state: "running" }),
+    ],
+    baselines: [
+      run({
+        runId: "cqigzoxc",
+        displayName: "dandy-river-1",
+        state: "crashed",
+        tags: ["baseline", "test"],
+        description: 'Trained with "adam", lr=1e-3\nsecond line',
+        summary: { acc: 0.925, "eval.f1": 0.5 },
+      }),
+    ],
+  }, CONTEXT);
+  assert.ok(text.endsWith("\n") && !text.includes("\r"));
+  const rows: string[][] = parse(text);
+  assert.deepEqual(rows, [
+    [
+      "run.url",
+      "run.name",
+      "run.tags",
+      "run.id",
+      "run.entity",
+      "run.project",
+      "github_sha",
+      "run.description",
+      "acc",
+      "eval.f1",
+      "_learning_rate",
+      "__eval.category",
+    ],
+    [
+      "https://wandb.ai/github/predict-issue-labels/runs/e6lo523p",
+      "dashing-leaf-4",
+      "[]",
+      "e6lo523p",
+      "github",
+      "predict-issue-labels",
+      "86edd03",
+      "",
+      "0.8961038961038961",
+      "0.88",
+      "0.001",
+      "candidate",
+    ],
+    [
+      "https://wandb.ai/github/predict-issue-labels/runs/cqigzoxc",
+      "dandy-river-1",
+      "['baseline', 'test']",
+      "cqigzoxc",
+      "github",
+      "predict-issue-labels",
+      "",
+      'Trained with "adam", lr=1e-3\nsecond line',
+      "0.925",
+      "0.5",
+      "",
+      "baseline",
+    ],
+  ]);
+});
+
+Deno.test("an empty result is a header-only CSV", () => {
+  assert.equal(
+    csvText({ candidates: [], baselines: [] }, {
+      ...CONTEXT,
+      metrics: [],
+      configVars: [],
+    }),
+    "run.url,run.name,run.tags,run.id,run.entity,run.project,github_sha,run.description,__eval.category\n",
+  );
+});
+
+Deno.test("column name collisions are input errors", async (t) => {
+  const cases: [string[], string[], string][] = [
+    [["acc", "acc"], [], "DISPLAY_METRICS"],
+    [["run.url"], [], "DISPLAY_METRICS"],
+    [["_lr"], ["lr"], "DISPLAY_CONFIG_VARS"],
+    [[], ["lr", "lr"], "DISPLAY_CONFIG_VARS"],
+    [["__eval.category"], [], "DISPLAY_METRICS"],
+  ];
+  for (const [metrics, configVars, input] of cases) {
+    await t.step(`${metrics} / ${configVars}`, () => {
+      assert.throws(
+        () => csvColumns({ metrics, configVars }),
+        (error: unknown) =>
+          error instanceof InputError && error.input === input &&
+          error.message.includes("would make a second column"),
+      );
+    });
+  }
+  await t.step(
+    "github_sha as a metric does not collide with _github_sha",
+    () => {
+      assert.deepEqual(
+        csvColumns({ metrics: ["sha"], configVars: ["github_sha"] }).slice(8),
+        ["sha", "_github_sha", "__eval.category"],
+      );
+    },
+  );
+});
+
+Deno.test("lookUp prefers a flat key, else follows a dotted path", () => {
+  const summary = { "eval.f1": 1, eval: { f1: 2, inner: { x: 3 } }, val: null };
+  assert.equal(lookUp(summary, "eval.f1"), 1);
+  assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
+  assert.equal(lookUp(summary, "eval.inner.x"), 3);
+  assert.equal(lookUp(summary, "eval.missing"), undefined);
+  assert.equal(lookUp(summary, "val.x"), undefined);
+  assert.equal(lookUp(summary, "toString"), undefined);
+});
+
+Deno.test("cells: full precision numbers, Python booleans, JSON objects, empty for missing", () => {
+  assert.equal(formatCell(0.1 + 0.2), "0.30000000000000004");
+  assert.equal(formatCell(1234567890123), "1234567890123");
+  assert.equal(formatCell(true), "True");
+  assert.equal(formatCell(false), "False");
+  assert.equal(formatCell(null), "");
+  assert.equal(formatCell(undefined), "");
+  assert.equal(formatCell("NaN"), "NaN");
+  assert.equal(formatCell({ f1: 0.5 }), '{"f1":0.5}');
+  assert.equal(formatCell([1, 2]), "[1,2]");
+});
+
+Deno.test("tags are written as Python's list repr", () => {
+  assert.equal(pythonList([]), "[]");
+  assert.equal(pythonList(["baseline", "test"]), "['baseline', 'test']");
+  assert.equal(pythonList(["it's"]), `["it's"]`);
+  assert.equal(pythonList([`a'b"c`]), `['a\\'b"c']`);
+  assert.equal(pythonList(["a\\b", "x\ny"]), "['a\\\\b', 'x\\ny']");
+});

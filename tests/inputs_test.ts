@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { InputError } from "../lib/errors.ts";
+import { parseBaseUrl, parseInputs, type RawInputs } from "../lib/inputs.ts";
+
+const KEY = "k".repeat(40);
+const BASE: RawInputs = {
+  WANDB_API_KEY: KEY,
+  PROJECT_NAME: "github/predict-issue-labels",
+  FILTER_GITHUB_SHA: "86edd034aaba1498dbae6465cf994de90be6a4b2",
+};
+
+function inputError(input: string, fragment: string) {
+  return (error: unknown) =>
+    error instanceof InputError && error.input === input &&
+    error.message.includes(fragment) && !error.message.includes(KEY);
+}
+
+Deno.test("parseInputs fills the original's defaults", () => {
+  const { inputs, notices } = parseInputs(BASE);
+  assert.deepEqual(inputs, {
+    apiKey: KEY,
+    entity: "github",
+    project: "predict-issue-labels",
+    githubSha: "86edd034aaba1498dbae6465cf994de90be6a4b2",
+    baselineTags: [],
+    metrics: [],
+    configVars: [],
+    debug: false,
+    baseUrl: "https://api.wandb.ai",
+    outputPath: "./wandb_report.csv",
+    pageSize: 500,
+  });
+  assert.deepEqual(notices, []);
+});
+
+Deno.test("parseInputs puts the CSV in GITHUB_WORKSPACE unless OUTPUT_PATH says otherwise", () => {
+  assert.equal(
+    parseInputs(BASE, { githubWorkspace: "/home/runner/work/repo/" }).inputs
+      .outputPath,
+    "/home/runner/work/repo/wandb_report.csv",
+  );
+  assert.equal(
+    parseInputs({ ...BASE, OUTPUT_PATH: "out/runs.csv" }, {
+      githubWorkspace: "/w",
+    }).inputs.outputPath,
+    "out/runs.csv",
+  );
+});
+
+Deno.test("RUN_ID wins over the SHAs and says so", () => {
+  const { inputs, notices } = parseInputs({
+    ...BASE,
+    RUN_ID: "e6lo523p",
+    FILTER_SECONDARY_SHA: "data-v2",
+  });
+  assert.equal(inputs.runId, "e6lo523p");
+  assert.equal(inputs.githubSha, undefined);
+  assert.equal(inputs.secondarySha, undefined);
+  assert.deepEqual(notices, [
+    "RUN_ID is set, so FILTER_GITHUB_SHA and FILTER_SECONDARY_SHA are ignored",
+  ]);
+});
+
+Deno.test("DEBUG is a strict switch", async (t) => {
+  for (const word of ["true", "TRUE", "1", "yes", "On"]) {
+    await t.step(`${word} is on`, () => {
+      assert.equal(parseInputs({ ...BASE, DEBUG: word }).inputs.debug, true);
+    });
+  }
+  for (const word of ["", "false", "False", "0", "no", "off"]) {
+    await t.step(`${JSON.stringify(word)} is off`, () => {
+      assert.equal(parseInputs({ ...BASE, DEBUG: word }).inputs.debug, false);
+    });
+  }
+  await t.step("anything else is an error", () => {
+    assert.throws(
+      () => parseInputs({ ...BASE, DEBUG: "verbose" }),
+      inputError(
+        "DEBUG",
+        'expected true or false (also 1/0, yes/no, on/off), got "verbose"',
+      ),
+    );
+  });
+});
+
+Deno.test("each bad input is named in its error", async (t) => {
+  const cases: [RawInputs, string, string][] = [
+    [{ ...BASE, WANDB_API_KEY: "" }, "WANDB_API_KEY", "required"],
+    [{ ...BASE, WANDB_API_KEY: "short" }, "WANDB_API_KEY", "at least 40"],
+    [{ ...BASE, WANDB_API_KEY: `${KEY} x` }, "WANDB_API_KEY", "white space"],
+    [{ ...BASE, PROJECT_NAME: undefined }, "PROJECT_NAME", "required"],
+    [
+      { ...BASE, PROJECT_NAME: "predict-issue-labels" },
+      "PROJECT_NAME",
+      'expected "entity/project", got "predict-issue-labels"',
+    ],
+    [{ ...BASE, PROJECT_NAME: "a/b/c" }, "PROJECT_NAME", "entity/project"],
+    [{ ...BASE, PROJECT_NAME: "a/ b" }, "PROJECT_NAME", "entity/project"],
+    [
+      { ...BASE, FILTER_GITHUB_SHA: "" },
+      "RUN_ID",
+      "one of RUN_ID or FILTER_GITHUB_SHA is required",
+    ],
+    [
+      { ...BASE, FILTER_GITHUB_SHA: undefined, FILTER_SECONDARY_SHA: "d1" },
+      "FILTER_SECONDARY_SHA",
+      "needs FILTER_GITHUB_SHA",
+    ],
+    [{ ...BASE, FILTER_GITHUB_SHA: "a b" }, "FILTER_GITHUB_SHA", "white space"],
+    [
+      { ...BASE, BASELINE_TAGS: "__import__('os').system('id')" },
+      "BASELINE_TAGS",
+      "expected a list",
+    ],
+    [
+      { ...BASE, DISPLAY_METRICS: "['acc'" },
+      "DISPLAY_METRICS",
+      "expected a list",
+    ],
+    [
+      { ...BASE, DISPLAY_CONFIG_VARS: "`id`" },
+      "DISPLAY_CONFIG_VARS",
+      "expected a list",
+    ],
+    [
+      { ...BASE, WANDB_BASE_URL: "ftp://api.wandb.ai" },
+      "WANDB_BASE_URL",
+      "http(s)",
+    ],
+    [{ ...BASE, WANDB_BASE_URL: "not a url" }, "WANDB_BASE_URL", "http(s)"],
+    [
+      { ...BASE, WANDB_BASE_URL: "https://u:p@api.wandb.ai" },
+      "WANDB_BASE_URL",
+      "credentials",
+    ],
+    [
+      { ...BASE, WANDB_BASE_URL: "http://wandb.example.com" },
+      "WANDB_BASE_URL",
+      "unencrypted",
+    ],
+    [{ ...BASE, PAGE_SIZE: "0" }, "PAGE_SIZE", 'got "0"'],
+    [{ ...BASE, PAGE_SIZE: "many" }, "PAGE_SIZE", 'got "many"'],
+  ];
+  for (const [raw, input, fragment] of cases) {
+    await t.step(`${input}: ${fragment}`, () => {
+      assert.throws(() => parseInputs(raw), inputError(input, fragment));
+    });
+  }
+});
+
+Deno.test("parseBaseUrl strips trailing slashes and allows plain http only on loopback", () => {
+  assert.equal(parseBaseUrl("https://api.wandb.ai/"), "https://api.wandb.ai");
+  assert.equal(
+    parseBaseUrl("https://wandb.acme.io/api//"),
+    "https://wandb.acme.io/api",
+  );
+  assert.equal(parseBaseUrl("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  assert.equal(parseBaseUrl("http://localhost:8080/"), "http://localhost:8080");
+});
