@@ -1,32 +1,9 @@
 import assert from "node:assert/strict";
+import { readOutputsFile } from "./_helpers.ts";
 import {
   formatGithubOutputs,
   formatPlainOutputs,
 } from "../lib/github_outputs.ts";
-
-/** Reads a GITHUB_OUTPUT file the way the runner does. */
-function readOutputsFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index];
-    if (line === "") continue;
-    const heredoc = line.match(/^([^=<]+)<<(.+)$/);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (index++; lines[index] !== delimiter; index++) {
-        if (index >= lines.length) throw new Error(`unterminated ${name}`);
-        value.push(lines[index]);
-      }
-      outputs[name] = value.join("\n");
-    } else {
-      const at = line.indexOf("=");
-      outputs[line.slice(0, at)] = line.slice(at + 1);
-    }
-  }
-  return outputs;
-}
 
 Deno.test("outputs use fresh random delimiters so a value cannot inject another output", () => {
   const hostile =

@@ -1,0 +1,75 @@
+/** Test helpers shared by the integration tests: a demo fake, a captured log, a temp folder. */
+import { createLog, type Log } from "../lib/log.ts";
+import { DEMO_API_KEY, demoProject } from "./fake_wandb/sample_data.ts";
+import {
+  type FakeProject,
+  type FakeWandb,
+  startFakeWandb,
+} from "./fake_wandb/server.ts";
+
+/** Starts the fake W&B server with the demo project (or the given ones). */
+export function startDemoWandb(
+  projects: FakeProject[] = [demoProject()],
+  options: { onRequest?: (index: number, fake: FakeWandb) => void } = {},
+): FakeWandb {
+  return startFakeWandb({ projects, apiKeys: [DEMO_API_KEY], ...options });
+}
+
+/** A log that keeps every line it was given. */
+export function captureLog(
+  options: { debug?: boolean; githubActions?: boolean } = {},
+): { log: Log; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLog({
+    write: (line) => lines.push(line),
+    githubActions: options.githubActions ?? false,
+    debug: options.debug ?? false,
+    secrets: [DEMO_API_KEY],
+  });
+  return { log, lines };
+}
+
+/** A fresh temporary folder, removed by the returned function. */
+export async function tempFolder(): Promise<
+  { path: string; remove: () => Promise<void> }
+> {
+  const path = await Deno.makeTempDir({ prefix: "wandb-runs-test-" });
+  return { path, remove: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** Every file below a folder, as path to text. */
+export async function readTree(
+  folder: string,
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for await (const entry of Deno.readDir(folder)) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory) Object.assign(files, await readTree(path));
+    else files[path] = await Deno.readTextFile(path);
+  }
+  return files;
+}
+
+/** Reads a `$GITHUB_OUTPUT` file the way the runner does. */
+export function readOutputsFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    if (line === "") continue;
+    const heredoc = line.match(/^([^=<]+)<<(.+)$/);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      for (index++; lines[index] !== delimiter; index++) {
+        if (index >= lines.length) throw new Error(`unterminated ${name}`);
+        value.push(lines[index]);
+      }
+      outputs[name] = value.join("\n");
+    } else {
+      const at = line.indexOf("=");
+      outputs[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return outputs;
+}

@@ -1,0 +1,471 @@
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import { parseInputs, type RawInputs } from "../lib/inputs.ts";
+import { runJob } from "../lib/job.ts";
+import {
+  captureLog,
+  readOutputsFile,
+  readTree,
+  startDemoWandb,
+  tempFolder,
+} from "./_helpers.ts";
+import {
+  DEMO_API_KEY,
+  DEMO_SECONDARY_SHA,
+  DEMO_SHA,
+} from "./fake_wandb/sample_data.ts";
+import type { FakeFault, FakeWandb } from "./fake_wandb/server.ts";
+
+const HEADER = [
+  "run.url",
+  "run.name",
+  "run.tags",
+  "run.id",
+  "run.entity",
+  "run.project",
+  "github_sha",
+  "run.description",
+];
+
+interface Scenario {
+  outputs: Record<string, string>;
+  csv: string[][] | undefined;
+  lines: string[];
+  sleeps: number[];
+  fake: FakeWandb;
+  files: Record<string, string>;
+  error?: Error;
+}
+
+/** Runs the job as the action would, against the demo fake, in a temp workspace. */
+async function runScenario(
+  raw: RawInputs,
+  options: { faults?: FakeFault[]; previousCsv?: string } = {},
+): Promise<Scenario> {
+  const fake = startDemoWandb();
+  const workspace = await tempFolder();
+  try {
+    fake.failNext(...options.faults ?? []);
+    const csvPath = `${workspace.path}/wandb_report.csv`;
+    const outputPath = `${workspace.path}/github_output`;
+    await Deno.writeTextFile(outputPath, "");
+    if (options.previousCsv !== undefined) {
+      await Deno.writeTextFile(csvPath, options.previousCsv);
+    }
+    const { log, lines } = captureLog({ githubActions: true, debug: true });
+    const sleeps: number[] = [];
+    let error: Error | undefined;
+    try {
+      const { inputs } = parseInputs({
+        WANDB_API_KEY: DEMO_API_KEY,
+        PROJECT_NAME: "github/predict-issue-labels",
+        WANDB_BASE_URL: fake.url,
+        ...raw,
+      }, { githubWorkspace: workspace.path });
+      await runJob(inputs, {
+        log,
+        githubOutputPath: outputPath,
+        printOutputs: () =>
+          assert.fail("outputs go to GITHUB_OUTPUT in Actions"),
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return Promise.resolve();
+        },
+        random: () => 0,
+      });
+    } catch (caught) {
+      error = caught as Error;
+    }
+    const files = await readTree(workspace.path);
+    const csvText = files[csvPath];
+    return {
+      outputs: readOutputsFile(files[outputPath]),
+      csv: csvText === undefined ? undefined : parse(csvText),
+      lines,
+      sleeps,
+      fake,
+      files,
+      error,
+    };
+  } finally {
+    await fake.close();
+    await workspace.remove();
+  }
+}
+
+function assertNoKeyAnywhere(scenario: Scenario) {
+  const everything = [
+    ...scenario.lines,
+    ...Object.values(scenario.files),
+    scenario.error?.message ?? "",
+  ].join("\n");
+  assert.ok(!everything.includes(DEMO_API_KEY), "the API key leaked");
+}
+
+function url(fake: FakeWandb, runId: string) {
+  return `${fake.url}/github/predict-issue-labels/runs/${runId}`;
+}
+
+Deno.test("original scenario: by SHA with baselines ['baseline', 'reference']", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "['baseline', 'reference']",
+    DISPLAY_METRICS: "['acc', 'loss', 'val_acc', 'val_loss']",
+    DISPLAY_CONFIG_VARS: "['docker_digest', 'learning_rate']",
+  });
+  assert.equal(scenario.error, undefined);
+  assert.deepEqual(scenario.outputs, {
+    BOOL_COMPLETE: "False",
+    BOOL_SINGLE_RUN: "False",
+    NUM_FINISHED: "3",
+    NUM_RUNNING: "1",
+    NUM_CRASHED: "1",
+    NUM_ABORTED: "1",
+    NUM_BASELINES: "3",
+    NUM_CANDIDATES: "6",
+    NUM_FAILED: "0",
+    NUM_PENDING: "0",
+    NUM_PREEMPTED: "0",
+  });
+  const { fake } = scenario;
+  const other = "1b7e4d2f9c03a8e5b6d1f4a7c2e9b0d3f5a8c6e1";
+  const digest =
+    "sha256:4c1e2a0f9d7b3e5a6c8d0f1b2a3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
+  const project = ["github", "predict-issue-labels"];
+  assert.deepEqual(scenario.csv, [
+    [
+      ...HEADER,
+      "acc",
+      "loss",
+      "val_acc",
+      "val_loss",
+      "_docker_digest",
+      "_learning_rate",
+      "__eval.category",
+    ],
+    [
+      url(fake, "15u8cbod"),
+      "happy-frog-3",
+      "['baseline', 'test']",
+      "15u8cbod",
+      ...project,
+      DEMO_SHA,
+      'Re-run of the baseline, "frozen" embeddings\nsecond line of the description',
+      "0.8805969953536987",
+      "0.6051486134529114",
+      "0.5",
+      "1.0803697109222412",
+      "",
+      "0.001",
+      "candidate",
+    ],
+    [
+      url(fake, "e6lo523p"),
+      "dashing-leaf-4",
+      "[]",
+      "e6lo523p",
+      ...project,
+      DEMO_SHA,
+      "",
+      "0.8962264060974121",
+      "0.5400477123260498",
+      "1",
+      "1.0541656017303467",
+      "",
+      "0.0005",
+      "candidate",
+    ],
+    [
+      url(fake, "v6q1n4ts"),
+      "proud-star-9",
+      "[]",
+      "v6q1n4ts",
+      ...project,
+      DEMO_SHA,
+      "",
+      "0.9029850959777832",
+      "0.5132960081100464",
+      "0.875",
+      "1.0227680206298828",
+      digest,
+      "0.0005",
+      "candidate",
+    ],
+    [
+      url(fake, "cqigzoxc"),
+      "dandy-river-1",
+      "['baseline']",
+      "cqigzoxc",
+      ...project,
+      other,
+      "",
+      "0.9253731369972229",
+      "0.44147372245788574",
+      "0.375",
+      "1.0953259468078613",
+      "",
+      "0.001",
+      "baseline",
+    ],
+    [
+      url(fake, "p9f3k7ra"),
+      "silver-oak-2",
+      "['baseline']",
+      "p9f3k7ra",
+      ...project,
+      "",
+      "Baseline trained by hand, before github_sha was logged",
+      "0.9104477763175964",
+      "0.4721580445766449",
+      "0.625",
+      "1.0712043046951294",
+      "",
+      "0.002",
+      "baseline",
+    ],
+    [
+      url(fake, "j5x2m8cw"),
+      "gentle-fire-8",
+      "['reference']",
+      "j5x2m8cw",
+      ...project,
+      other,
+      "",
+      "0.9402984976768494",
+      "0.3907356560230255",
+      "0.75",
+      "0.9927386045455933",
+      "",
+      "0.001",
+      "baseline",
+    ],
+  ]);
+  assert.equal(fake.requests.length, 1, "both sets travel in one request");
+  assertNoKeyAnywhere(scenario);
+});
+
+Deno.test("original scenario: by run id with baselines", async () => {
+  const scenario = await runScenario({
+    RUN_ID: "e6lo523p",
+    BASELINE_TAGS: "['baseline']",
+    DISPLAY_METRICS: "['acc', 'eval.f1']",
+  });
+  assert.equal(scenario.error, undefined);
+  assert.deepEqual(scenario.outputs, {
+    BOOL_COMPLETE: "True",
+    BOOL_SINGLE_RUN: "True",
+    NUM_FINISHED: "1",
+    NUM_RUNNING: "0",
+    NUM_CRASHED: "0",
+    NUM_ABORTED: "0",
+    NUM_BASELINES: "3",
+    NUM_CANDIDATES: "1",
+    NUM_FAILED: "0",
+    NUM_PENDING: "0",
+    NUM_PREEMPTED: "0",
+  });
+  assert.deepEqual(
+    scenario.csv?.map((row) => [row[3], row.at(-3), row.at(-2), row.at(-1)]),
+    [
+      ["run.id", "acc", "eval.f1", "__eval.category"],
+      ["e6lo523p", "0.8962264060974121", "0.8812154696132597", "candidate"],
+      ["cqigzoxc", "0.9253731369972229", "", "baseline"],
+      ["p9f3k7ra", "0.9104477763175964", "", "baseline"],
+      ["15u8cbod", "0.8805969953536987", "", "baseline"],
+    ],
+  );
+  assertNoKeyAnywhere(scenario);
+});
+
+Deno.test("original scenario: by SHA and secondary SHA", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    FILTER_SECONDARY_SHA: DEMO_SECONDARY_SHA,
+    BASELINE_TAGS: "baseline",
+    DISPLAY_METRICS: "acc",
+  });
+  assert.equal(scenario.error, undefined);
+  assert.equal(scenario.outputs.BOOL_COMPLETE, "True");
+  assert.equal(scenario.outputs.BOOL_SINGLE_RUN, "True");
+  assert.equal(scenario.outputs.NUM_FINISHED, "1");
+  assert.equal(scenario.outputs.NUM_BASELINES, "3");
+  assert.deepEqual(
+    scenario.csv?.slice(1).map((row) => [row[3], row.at(-1)]),
+    [
+      ["v6q1n4ts", "candidate"],
+      ["cqigzoxc", "baseline"],
+      ["p9f3k7ra", "baseline"],
+      ["15u8cbod", "baseline"],
+    ],
+  );
+});
+
+Deno.test("a run that matches the SHA and carries a baseline tag is a candidate, once", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "['baseline']",
+  });
+  const rows = scenario.csv!.filter((row) => row[3] === "15u8cbod");
+  assert.deepEqual(rows.map((row) => row.at(-1)), ["candidate"]);
+});
+
+Deno.test("nothing matched: a header-only CSV and zero counts", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: "0000000000000000000000000000000000000000",
+    DISPLAY_METRICS: "acc",
+  });
+  assert.equal(scenario.error, undefined);
+  assert.deepEqual(scenario.csv, [[...HEADER, "acc", "__eval.category"]]);
+  assert.equal(scenario.outputs.BOOL_COMPLETE, "False");
+  assert.equal(scenario.outputs.NUM_CANDIDATES, "0");
+});
+
+Deno.test("W&B failures: retried when worth it, else a clear error and no files", async (t) => {
+  const previousCsv = "previous,report\n";
+  const cases: {
+    name: string;
+    faults: FakeFault[];
+    sleeps: number[];
+    message?: RegExp;
+  }[] = [
+    {
+      name: "429 with Retry-After, then success",
+      faults: [{ kind: "status", status: 429, retryAfter: "3" }],
+      sleeps: [3000],
+    },
+    {
+      name: "503 twice, then success",
+      faults: [{ kind: "status", status: 503 }, {
+        kind: "status",
+        status: 503,
+      }],
+      sleeps: [2000, 4000],
+    },
+    {
+      name: "401: no retry",
+      faults: [{
+        kind: "status",
+        status: 401,
+        body: JSON.stringify({
+          errors: [{ message: "permission denied" }],
+        }),
+      }],
+      sleeps: [],
+      message:
+        /^WANDB_API_KEY: W&B refused the API key \(HTTP 401: permission denied\)/,
+    },
+    {
+      name: "a body that is not JSON",
+      faults: [{
+        kind: "rawBody",
+        body: "<html><body>Bad gateway</body></html>",
+        contentType: "text/html",
+      }],
+      sleeps: [],
+      message: /^W&B answered HTTP 200 with a body that is not JSON: "<html>/,
+    },
+    {
+      name: "GraphQL errors with HTTP 200",
+      faults: [{
+        kind: "graphqlErrors",
+        errors: [{ message: "query cost exceeded" }],
+        data: { project: null },
+      }],
+      sleeps: [],
+      message: /^W&B answered with an error: query cost exceeded$/,
+    },
+    {
+      name: "a run node missing its state",
+      faults: [{
+        kind: "transform",
+        transform: (body) => {
+          delete body.data.project.candidates.edges[0].node.state;
+          return body;
+        },
+      }],
+      sleeps: [],
+      message:
+        /^W&B answered malformed data at data\.project\.candidates\.edges\.0\.node\.state: /,
+    },
+    {
+      name: "500 on every attempt",
+      faults: Array(5).fill({ kind: "status", status: 500 }),
+      sleeps: [2000, 4000, 8000, 16000],
+      message: /^W&B answered HTTP 500: .*\(gave up after 5 attempts/,
+    },
+  ];
+  for (const { name, faults, sleeps, message } of cases) {
+    await t.step(name, async () => {
+      const scenario = await runScenario({
+        FILTER_GITHUB_SHA: DEMO_SHA,
+        BASELINE_TAGS: "baseline",
+      }, { faults, previousCsv });
+      assert.deepEqual(scenario.sleeps, sleeps);
+      assertNoKeyAnywhere(scenario);
+      if (message === undefined) {
+        assert.equal(scenario.error, undefined);
+        assert.equal(scenario.outputs.NUM_FINISHED, "3");
+        assert.equal(scenario.csv?.length, 6);
+        return;
+      }
+      assert.match(scenario.error?.message ?? "", message);
+      assert.ok(!scenario.error!.message.includes("\n"));
+      assert.deepEqual(scenario.outputs, {}, "no outputs on failure");
+      assert.deepEqual(scenario.csv, [["previous", "report"]], "CSV untouched");
+      assert.equal(
+        Object.keys(scenario.files).filter((path) => path.endsWith(".partial"))
+          .length,
+        0,
+      );
+    });
+  }
+});
+
+Deno.test("a project that does not exist gets its own message", async () => {
+  const scenario = await runScenario({
+    PROJECT_NAME: "github/no-such-project",
+    FILTER_GITHUB_SHA: DEMO_SHA,
+  });
+  assert.match(
+    scenario.error?.message ?? "",
+    /^PROJECT_NAME: W&B has no project "github\/no-such-project" at http:\/\/127\.0\.0\.1:\d+ that this API key can see$/,
+  );
+  assert.equal(scenario.csv, undefined);
+});
+
+Deno.test("a run id that does not exist gets its own message", async () => {
+  const scenario = await runScenario({ RUN_ID: "nosuchid" });
+  assert.equal(
+    scenario.error?.message,
+    'RUN_ID: W&B has no run "nosuchid" in project "github/predict-issue-labels"',
+  );
+  assert.equal(scenario.csv, undefined);
+});
+
+Deno.test("a wrong API key is refused without retries", async () => {
+  const fake = startDemoWandb();
+  const workspace = await tempFolder();
+  try {
+    const wrongKey = "wrong-" + "0".repeat(40);
+    const { inputs } = parseInputs({
+      WANDB_API_KEY: wrongKey,
+      PROJECT_NAME: "github/predict-issue-labels",
+      FILTER_GITHUB_SHA: DEMO_SHA,
+      WANDB_BASE_URL: fake.url,
+      OUTPUT_PATH: `${workspace.path}/out.csv`,
+    });
+    const { log } = captureLog();
+    await assert.rejects(
+      runJob(inputs, { log, printOutputs: () => {} }),
+      (error: Error) =>
+        error.message.startsWith(
+          "WANDB_API_KEY: W&B refused the API key (HTTP 401",
+        ) && !error.message.includes(wrongKey),
+    );
+    assert.equal(fake.requests.length, 1);
+    assert.deepEqual(await readTree(workspace.path), {});
+  } finally {
+    await fake.close();
+    await workspace.remove();
+  }
+});
