@@ -13,22 +13,19 @@ export function partialPathFor(path: string): string {
 /**
  * Writes a whole file or nothing: the text goes to a temporary file beside
  * the target, which is then renamed over it. A reader never sees half a file,
- * and on failure the previous file is left as it was.
+ * and on failure the previous file is left as it was. A missing folder is
+ * created.
  *
- * @param path Where the file goes; its folder is created if missing.
+ * @param path Where the file goes.
  * @param text The file's content.
  */
 export async function writeFileAtomically(
   path: string,
   text: string,
 ): Promise<void> {
-  const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-  if (folder !== "" && !(await exists(folder))) {
-    await Deno.mkdir(folder, { recursive: true });
-  }
   const partial = partialPathFor(path);
   try {
-    await Deno.writeTextFile(partial, text);
+    await writeCreatingFolder(partial, text);
     await Deno.rename(partial, path);
   } catch (error) {
     await Deno.remove(partial).catch(() => {});
@@ -36,12 +33,13 @@ export async function writeFileAtomically(
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+async function writeCreatingFolder(path: string, text: string): Promise<void> {
   try {
-    await Deno.stat(path);
-    return true;
+    await Deno.writeTextFile(path, text);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
+    const folder = path.slice(0, path.lastIndexOf("/"));
+    if (!(error instanceof Deno.errors.NotFound) || folder === "") throw error;
+    await Deno.mkdir(folder, { recursive: true });
+    await Deno.writeTextFile(path, text);
   }
 }

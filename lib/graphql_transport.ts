@@ -130,6 +130,16 @@ async function attemptOnce(
     const text = await response.text();
     return readAnswer(status, text, retryAfterMs);
   } catch (error) {
+    if (
+      error instanceof Deno.errors.NotCapable ||
+      error instanceof Deno.errors.PermissionDenied
+    ) {
+      return {
+        kind: "failure",
+        retryable: false,
+        message: `Cannot reach W&B at ${endpoint}: ${oneLine(error.message)}`,
+      };
+    }
     const timedOut = controller.signal.aborted;
     const what = status === undefined ? "request" : "answer";
     return {

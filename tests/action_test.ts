@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { parse as parseYaml } from "yaml";
+import { parse as parseCsv } from "csv-parse/sync";
+import { ENVIRONMENT_VARIABLES } from "../cli.ts";
+import { INPUT_NAMES } from "../lib/inputs.ts";
+import { countOutputs, countRuns } from "../lib/run_counts.ts";
+import {
+  readOutputsFile,
+  readTree,
+  startDemoWandb,
+  tempFolder,
+} from "./_helpers.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const ACTION_TEXT = await Deno.readTextFile(`${ROOT}/action.yml`);
+
+interface ActionStep {
+  id?: string;
+  uses?: string;
+  shell?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+interface Action {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  outputs: Record<string, { value: string; description: string }>;
+  runs: { using: string; steps: ActionStep[] };
+}
+const action = parseYaml(ACTION_TEXT) as Action;
+const runStep = action.runs.steps.find((step) => step.run !== undefined)!;
+
+Deno.test("action.yml is a composite action with the original's inputs and more", () => {
+  assert.equal(action.runs.using, "composite");
+  assert.deepEqual(Object.keys(action.inputs), [...INPUT_NAMES]);
+  assert.equal(action.inputs.WANDB_API_KEY.required, true);
+  assert.equal(action.inputs.PROJECT_NAME.required, true);
+});
+
+Deno.test("every input reaches the program through env:, never through ${{ }} in run:", () => {
+  assert.ok(!runStep.run!.includes("${{"), "no expression inside run:");
+  assert.equal(runStep.shell, "bash");
+  assert.deepEqual(
+    runStep.env,
+    Object.fromEntries(
+      INPUT_NAMES.map((name) => [`INPUT_${name}`, `\${{ inputs.${name} }}`]),
+    ),
+  );
+  for (const step of action.runs.steps) {
+    if (step.run !== undefined) assert.ok(step.shell, "every run: has shell:");
+  }
+});
+
+Deno.test("third-party actions are pinned to a full commit SHA with the version in a comment", () => {
+  const usesLines = ACTION_TEXT.split("\n").filter((line) =>
+    /^\s*-?\s*uses:/.test(line)
+  );
+  assert.ok(usesLines.length > 0);
+  for (const line of usesLines) {
+    assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  }
+});
+
+Deno.test("every output is declared, from the report step, in the CLI's order", () => {
+  const expected = Object.keys(
+    countOutputs(countRuns({ candidates: [], baselines: [] })),
+  );
+  assert.deepEqual(Object.keys(action.outputs), expected);
+  for (const [name, output] of Object.entries(action.outputs)) {
+    assert.equal(output.value, `\${{ steps.report.outputs.${name} }}`);
+    assert.ok(output.description.length > 10);
+  }
+  assert.equal(runStep.id, "report");
+});
+
+Deno.test("the run: step grants exactly the environment variables the CLI reads", () => {
+  const match = runStep.run!.match(/env_names="([^"]+)"/);
+  assert.ok(match);
+  assert.deepEqual(
+    match[1].split(",").sort(),
+    [...ENVIRONMENT_VARIABLES].sort(),
+  );
+  assert.match(runStep.run!, /--allow-net="\$host"/);
+  assert.doesNotMatch(runStep.run!, /--allow-all|-A\b|--allow-run|--allow-ffi/);
+});
+
+/** Runs action.yml's run: step as the runner would: bash -eo pipefail, env from env:. */
+async function runActionStep(
+  inputs: Record<string, string>,
+  workspace: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "",
+    GITHUB_ACTIONS: "true",
+    GITHUB_ACTION_PATH: ROOT,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: `${workspace}/github_output`,
+  };
+  const denoDir = Deno.env.get("DENO_DIR");
+  if (denoDir) env.DENO_DIR = denoDir;
+  for (const [name, expression] of Object.entries(runStep.env!)) {
+    const input = expression.match(/^\$\{\{ inputs\.(\w+) \}\}$/)![1];
+    env[name] = inputs[input] ?? action.inputs[input].default ?? "";
+  }
+  await Deno.writeTextFile(env.GITHUB_OUTPUT, "");
+  const script = `${workspace}/../step-${crypto.randomUUID()}.sh`;
+  await Deno.writeTextFile(script, runStep.run!);
+  try {
+    const result = await new Deno.Command("bash", {
+      args: ["--noprofile", "--norc", "-eo", "pipefail", script],
+      cwd: workspace,
+      env,
+      clearEnv: true,
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: result.code,
+      stdout: decoder.decode(result.stdout),
+      stderr: decoder.decode(result.stderr),
+    };
+  } finally {
+    await Deno.remove(script);
+  }
+}
+
+Deno.test("the run: step works as GitHub runs it, with only the permissions it grants", async (t) => {
+  const fake = startDemoWandb();
+  const parent = await tempFolder();
+  const workspace = `${parent.path}/workspace`;
+  await Deno.mkdir(workspace);
+  try {
+    await t.step("a query by SHA writes the CSV and the outputs", async () => {
+      const result = await runActionStep({
+        WANDB_API_KEY: DEMO_API_KEY,
+        PROJECT_NAME: "github/predict-issue-labels",
+        FILTER_GITHUB_SHA: DEMO_SHA,
+        BASELINE_TAGS: "['baseline', 'reference']",
+        DISPLAY_METRICS: "['acc', 'loss']",
+        DISPLAY_CONFIG_VARS: "['learning_rate']",
+        WANDB_BASE_URL: fake.url,
+      }, workspace);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.split("\n")[0], `::add-mask::${DEMO_API_KEY}`);
+      const files = await readTree(workspace);
+      assert.deepEqual(readOutputsFile(files[`${workspace}/github_output`]), {
+        BOOL_COMPLETE: "False",
+        BOOL_SINGLE_RUN: "False",
+        NUM_FINISHED: "3",
+        NUM_RUNNING: "1",
+        NUM_CRASHED: "1",
+        NUM_ABORTED: "1",
+        NUM_BASELINES: "3",
+        NUM_CANDIDATES: "6",
+        NUM_FAILED: "0",
+        NUM_PENDING: "0",
+        NUM_PREEMPTED: "0",
+      });
+      const rows: string[][] = parseCsv(files[`${workspace}/wandb_report.csv`]);
+      assert.equal(rows.length, 7);
+      assert.deepEqual(rows[0].slice(8), [
+        "acc",
+        "loss",
+        "_learning_rate",
+        "__eval.category",
+      ]);
+      const everything = [
+        result.stdout.replaceAll(`::add-mask::${DEMO_API_KEY}`, ""),
+        result.stderr,
+        ...Object.values(files),
+      ].join("\n");
+      assert.ok(!everything.includes(DEMO_API_KEY), "the key leaked");
+    });
+
+    await t.step(
+      "a bad input fails with exit 2, an ::error:: and no CSV",
+      async () => {
+        await Deno.remove(`${workspace}/wandb_report.csv`).catch(() => {});
+        const result = await runActionStep({
+          WANDB_API_KEY: DEMO_API_KEY,
+          PROJECT_NAME: "predict-issue-labels",
+          FILTER_GITHUB_SHA: DEMO_SHA,
+          WANDB_BASE_URL: fake.url,
+        }, workspace);
+        assert.equal(result.code, 2);
+        assert.equal(
+          result.stderr.trim().split("\n").at(-1),
+          '::error::PROJECT_NAME: expected "entity/project", got "predict-issue-labels"',
+        );
+        const files = await readTree(workspace);
+        assert.equal(files[`${workspace}/wandb_report.csv`], undefined);
+        assert.equal(files[`${workspace}/github_output`], "");
+      },
+    );
+
+    await t.step(
+      "a custom OUTPUT_PATH in a new folder is created and granted",
+      async () => {
+        const result = await runActionStep({
+          WANDB_API_KEY: DEMO_API_KEY,
+          PROJECT_NAME: "github/predict-issue-labels",
+          RUN_ID: "e6lo523p",
+          WANDB_BASE_URL: fake.url,
+          OUTPUT_PATH: "reports/runs.csv",
+        }, workspace);
+        assert.equal(result.code, 0, result.stderr);
+        const csv = await Deno.readTextFile(`${workspace}/reports/runs.csv`);
+        assert.equal(csv.trim().split("\n").length, 2);
+      },
+    );
+  } finally {
+    await fake.close();
+    await parent.remove();
+  }
+});

@@ -1,0 +1,39 @@
+/**
+ * `deno task demo`: starts the fake W&B server with the built-in sample
+ * project (modelled on the original action's example table) and runs the CLI
+ * against it, as a workflow would for commit 86edd03 with baselines. Writes
+ * `./wandb_report.csv` and prints the outputs. No W&B account needed.
+ *
+ * @module
+ */
+import { main } from "../cli.ts";
+import { serveDemo } from "./fake_wandb/serve.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+
+const fake = serveDemo();
+const output = "./wandb_report.csv";
+const env: Record<string, string> = {
+  INPUT_WANDB_API_KEY: DEMO_API_KEY,
+  INPUT_PROJECT_NAME: "github/predict-issue-labels",
+  INPUT_FILTER_GITHUB_SHA: DEMO_SHA,
+  INPUT_BASELINE_TAGS: "['baseline', 'reference']",
+  INPUT_DISPLAY_METRICS: "['acc', 'loss', 'val_acc', 'val_loss', 'eval.f1']",
+  INPUT_DISPLAY_CONFIG_VARS: "['learning_rate', 'num_layers']",
+  INPUT_WANDB_BASE_URL: fake.url,
+  INPUT_OUTPUT_PATH: output,
+};
+console.log(`Fake W&B serving the demo project at ${fake.url}\n`);
+let code = 1;
+try {
+  code = await main([], {
+    getEnv: (name) => env[name],
+    stdout: (line) => console.log(line),
+    stderr: (line) => console.error(line),
+  });
+} finally {
+  await fake.close();
+}
+if (code === 0) {
+  console.log(`\n${output}:\n${await Deno.readTextFile(output)}`);
+}
+Deno.exit(code);

@@ -1,0 +1,423 @@
+/**
+ * A fake W&B GraphQL server on 127.0.0.1 for tests and demos: the runs you give it, W&B's auth, filters,
+ * ordering and offset paging, and faults on demand.
+ *
+ * @module
+ */
+
+import { execute, parse, validate } from "graphql";
+import type { DocumentNode, GraphQLError } from "graphql";
+import { Buffer } from "node:buffer";
+import { BadRequestError, createRootValue } from "./_resolvers.ts";
+import { FilterError } from "./filters.ts";
+import { wandbSchema } from "./schema.ts";
+
+/** A run as the fake stores it; the server wraps and serializes it the way W&B does. */
+export interface FakeRun {
+  /** The run id (8 lowercase characters in W&B), e.g. `e6lo523p`. */
+  name: string;
+  /** The human name, e.g. `dashing-leaf-4`. */
+  displayName: string;
+  /** Lower-case W&B state: `running`, `finished`, `failed`, `crashed`, `killed`, ... */
+  state: string;
+  /** The run's tags; none when absent. */
+  tags?: string[];
+  /** Plain config values; served wrapped as `{"k": {"value": v}}` plus `_wandb`. */
+  config?: Record<string, unknown>;
+  /** Serve config as older SDKs wrote it: `{"k": {"desc": null, "value": v}}`. */
+  legacyConfigFormat?: boolean;
+  /** Summary values, nested objects allowed; NaN and infinities are served as strings. */
+  summaryMetrics?: Record<string, unknown>;
+  /** System metrics; served as `"{}"` when absent. */
+  systemMetrics?: Record<string, unknown>;
+  /** The run's description. */
+  description?: string | null;
+  /** The run's notes. */
+  notes?: string | null;
+  /** The run's group. */
+  group?: string | null;
+  /** The run's job type. */
+  jobType?: string | null;
+  /** The sweep id the run belongs to (matched by the `sweep` filter). */
+  sweepName?: string | null;
+  /** The git commit the SDK recorded. */
+  commit?: string | null;
+  /** ISO-8601 creation time; without an offset it means UTC. */
+  createdAt: string;
+  /** ISO-8601 time of the last heartbeat; `createdAt` when absent. */
+  heartbeatAt?: string;
+  /** The user who logged the run; a fixed fake user when absent. */
+  user?: { name: string; username: string };
+}
+
+/** A W&B project: `entity/name` and its runs, in creation order. */
+export interface FakeProject {
+  /** The entity (user or team) owning the project. */
+  entity: string;
+  /** The project name. */
+  name: string;
+  /** The runs; their order breaks ties when sorting. */
+  runs: FakeRun[];
+}
+
+/** A way to answer one request wrongly, queued with {@link FakeWandb.failNext}. */
+export type FakeFault =
+  /** Answer with this HTTP status (body defaults to a JSON `errors` list). */
+  | {
+    kind: "status";
+    status: number;
+    body?: string;
+    contentType?: string;
+    retryAfter?: string;
+  }
+  /** Answer with a GraphQL `errors` list (HTTP 200 unless given), and `data` when given. */
+  | {
+    kind: "graphqlErrors";
+    status?: number;
+    errors: { message: string; extensions?: Record<string, unknown> }[];
+    data?: unknown;
+  }
+  /** Answer with this body as it is (HTML from a proxy, truncated JSON, ...); HTTP 200 unless given. */
+  | { kind: "rawBody"; status?: number; body: string; contentType?: string }
+  /** Wait this long, then answer normally. */
+  | { kind: "delay"; ms: number }
+  /** Edit the normal JSON answer. */
+  // deno-lint-ignore no-explicit-any
+  | { kind: "transform"; transform: (body: any) => unknown }
+  /** Never answer; `close()` then sends headers and drops the connection. */
+  | { kind: "hang" }
+  /** Send the headers and half of the normal body, then drop the connection. */
+  | { kind: "closeMidBody" };
+
+/** One request the fake received, and how it answered. */
+export interface RecordedRequest {
+  /** The GraphQL document (empty when the body had none). */
+  query: string;
+  /** The request's variables (`{}` when absent). */
+  variables: Record<string, unknown>;
+  /** The `operationName` member as sent (the Go SDK sends `""`). */
+  operationName?: unknown;
+  /** Whether the request carried a valid API key. */
+  authorized: boolean;
+  /** The HTTP status answered; 0 while unanswered or when never answered (`hang`). */
+  status: number;
+  /** The number of body bytes sent. */
+  responseBytes: number;
+  /** The request headers, names lower-cased. */
+  headers: Record<string, string>;
+}
+
+/** How to start the fake. */
+export interface FakeWandbOptions {
+  /** The projects to serve; kept live as {@link FakeWandb.projects}. */
+  projects: FakeProject[];
+  /** The API keys that authenticate (as the password of Basic auth with user `api`). */
+  apiKeys: string[];
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Delay every answer by this many milliseconds. */
+  latencyMs?: number;
+  /** Called as each request arrives, before it is answered, e.g. to insert runs mid-paging. */
+  onRequest?: (requestIndex: number, fake: FakeWandb) => void;
+}
+
+/** A running fake W&B server. */
+export interface FakeWandb {
+  /** The base URL without a trailing slash, e.g. `http://127.0.0.1:1234`; the API is at `${url}/graphql`. */
+  url: string;
+  /** Every request received, in arrival order. */
+  requests: RecordedRequest[];
+  /** The projects served; edit them (or replace the list) between or during requests. */
+  projects: FakeProject[];
+  /** Queues faults: each incoming request consumes one, before auth is checked. */
+  failNext(...faults: FakeFault[]): void;
+  /** Stops the server, releasing hanging and delayed requests. */
+  close(): Promise<void>;
+}
+
+/** The error body W&B answers a missing or invalid API key with (HTTP 401). */
+const PERMISSION_DENIED = {
+  errors: [{
+    message: "permission denied",
+    extensions: { code: "PERMISSION_ERROR" },
+  }],
+};
+
+const JSON_TYPE = "application/json";
+
+/** An answer before it is sent. */
+interface Answer {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** A parsed request body. */
+interface GraphQLRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName?: unknown;
+}
+
+/**
+ * Starts a fake W&B GraphQL server on 127.0.0.1.
+ *
+ * @param options The projects, accepted API keys and port.
+ * @returns The running fake; `close()` it when done.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeWandb } from "./server.ts";
+ *
+ * const apiKey = "k".repeat(40);
+ * const fake = startFakeWandb({
+ *   projects: [{ entity: "me", name: "demo", runs: [] }],
+ *   apiKeys: [apiKey],
+ * });
+ * const response = await fetch(`${fake.url}/graphql`, {
+ *   method: "POST",
+ *   headers: { authorization: `Basic ${btoa(`api:${apiKey}`)}` },
+ *   body: JSON.stringify({ query: "{ viewer { entity } }" }),
+ * });
+ * assert.deepEqual(await response.json(), { data: { viewer: { entity: "me" } } });
+ * await fake.close();
+ * ```
+ */
+export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
+  const faults: FakeFault[] = [];
+  const closing = new AbortController();
+  const rootValue = createRootValue(() => fake.projects);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
+    (request) => handle(request),
+  );
+  let closed: Promise<void> | undefined;
+  const fake: FakeWandb = {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    requests: [],
+    projects: options.projects,
+    failNext: (...next) => void faults.push(...next),
+    close() {
+      closing.abort();
+      closed ??= server.shutdown();
+      return closed;
+    },
+  };
+
+  async function handle(request: Request): Promise<Response> {
+    const bodyText = await request.text().catch(() => "");
+    const body = parseRequestBody(bodyText);
+    const record: RecordedRequest = {
+      query: typeof body === "string" ? "" : body.query,
+      variables: typeof body === "string" ? {} : body.variables,
+      authorized: isAuthorized(
+        request.headers.get("authorization"),
+        options.apiKeys,
+      ),
+      status: 0,
+      responseBytes: 0,
+      headers: Object.fromEntries(request.headers),
+    };
+    if (typeof body !== "string" && body.operationName !== undefined) {
+      record.operationName = body.operationName;
+    }
+    fake.requests.push(record);
+    options.onRequest?.(fake.requests.length - 1, fake);
+
+    // request.signal is left alone: touching it makes Deno warn on every later response.
+    const fault = faults.shift();
+    if (options.latencyMs) {
+      await waitUntilAborted(closing.signal, options.latencyMs);
+    }
+    if (fault?.kind === "delay") {
+      await waitUntilAborted(closing.signal, fault.ms);
+    }
+    if (fault?.kind === "hang") {
+      await waitUntilAborted(closing.signal);
+      return dropConnection(record, new Uint8Array());
+    }
+    const answer = answerFault(fault) ??
+      await answerNormally(request, body, record.authorized);
+    if (fault?.kind === "transform") {
+      answer.body = JSON.stringify(fault.transform(JSON.parse(answer.body)));
+    }
+    const bytes = new TextEncoder().encode(answer.body);
+    record.status = answer.status;
+    if (fault?.kind === "closeMidBody") return dropConnection(record, bytes);
+    record.responseBytes = bytes.length;
+    return new Response(bytes, {
+      status: answer.status,
+      headers: { "content-type": JSON_TYPE, ...answer.headers },
+    });
+  }
+
+  async function answerNormally(
+    request: Request,
+    body: GraphQLRequest | string,
+    authorized: boolean,
+  ): Promise<Answer> {
+    if (new URL(request.url).pathname !== "/graphql") {
+      return errorAnswer(404, "not found");
+    }
+    if (request.method !== "POST") {
+      return errorAnswer(405, "method not allowed");
+    }
+    if (!authorized) {
+      return { status: 401, body: JSON.stringify(PERMISSION_DENIED) };
+    }
+    if (typeof body === "string") return errorAnswer(400, body);
+    let document: DocumentNode;
+    try {
+      document = parse(body.query);
+    } catch (error) {
+      return {
+        status: 400,
+        body: JSON.stringify({ errors: [(error as GraphQLError).toJSON()] }),
+      };
+    }
+    const invalid = validate(wandbSchema, document);
+    if (invalid.length > 0) {
+      return {
+        status: 400,
+        body: JSON.stringify({ errors: invalid.map((e) => e.toJSON()) }),
+      };
+    }
+    const result = await execute({
+      schema: wandbSchema,
+      document,
+      rootValue,
+      variableValues: body.variables,
+      operationName:
+        typeof body.operationName === "string" && body.operationName !== ""
+          ? body.operationName
+          : undefined,
+    });
+    if (result.errors === undefined) {
+      return { status: 200, body: JSON.stringify(result) };
+    }
+    if (result.data === undefined) {
+      return { status: 400, body: JSON.stringify(result) };
+    }
+    const refused = result.errors.find(({ originalError }) =>
+      originalError instanceof FilterError ||
+      originalError instanceof BadRequestError
+    );
+    if (refused === undefined) {
+      return { status: 500, body: JSON.stringify(result) };
+    }
+    const { message, path } = refused;
+    return {
+      status: (refused.originalError as FilterError).status,
+      body: JSON.stringify({ errors: [{ message, path }] }),
+    };
+  }
+
+  return fake;
+}
+
+/** The answer a fault dictates, or `undefined` when the fault (if any) leaves the answer to the server. */
+function answerFault(fault: FakeFault | undefined): Answer | undefined {
+  switch (fault?.kind) {
+    case "status": {
+      const headers: Record<string, string> = {
+        "content-type": fault.contentType ?? JSON_TYPE,
+      };
+      if (fault.retryAfter !== undefined) {
+        headers["retry-after"] = fault.retryAfter;
+      }
+      const body = fault.body ??
+        JSON.stringify({
+          errors: [{ message: `fake W&B answered HTTP ${fault.status}` }],
+        });
+      return { status: fault.status, body, headers };
+    }
+    case "graphqlErrors": {
+      const body = fault.data === undefined
+        ? { errors: fault.errors }
+        : { errors: fault.errors, data: fault.data };
+      return { status: fault.status ?? 200, body: JSON.stringify(body) };
+    }
+    case "rawBody":
+      return {
+        status: fault.status ?? 200,
+        body: fault.body,
+        headers: { "content-type": fault.contentType ?? JSON_TYPE },
+      };
+  }
+  return undefined;
+}
+
+function errorAnswer(status: number, message: string): Answer {
+  return { status, body: JSON.stringify({ errors: [{ message }] }) };
+}
+
+/** Parses a GraphQL POST body; a string is the reason it is unusable. */
+function parseRequestBody(text: string): GraphQLRequest | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return `Cannot parse request body: ${(error as Error).message}`;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return "Cannot parse request body: expected a JSON object";
+  }
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  if (typeof query !== "string") {
+    return "Cannot parse request body: query must be a string";
+  }
+  if (
+    variables !== undefined && variables !== null &&
+    (typeof variables !== "object" || Array.isArray(variables))
+  ) {
+    return "Cannot parse request body: variables must be an object";
+  }
+  return {
+    query,
+    variables: (variables ?? {}) as Record<string, unknown>,
+    operationName,
+  };
+}
+
+/** Whether an `Authorization` header is HTTP Basic `api:<key>` with a known key. */
+function isAuthorized(header: string | null, apiKeys: string[]): boolean {
+  const match = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? "");
+  if (match === null) return false;
+  const credentials = Buffer.from(match[1], "base64").toString("utf8");
+  const separator = credentials.indexOf(":");
+  return separator >= 0 && credentials.slice(0, separator) === "api" &&
+    apiKeys.includes(credentials.slice(separator + 1));
+}
+
+/** Sends the status line, the headers and the first half of `bytes` (announcing all of it), then drops the connection. */
+function dropConnection(record: RecordedRequest, bytes: Uint8Array): Response {
+  const part = bytes.subarray(0, bytes.length >> 1);
+  record.responseBytes = part.length;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (part.length > 0) controller.enqueue(part);
+      controller.close();
+    },
+  });
+  return new Response(stream, {
+    status: record.status || 200,
+    headers: {
+      "content-type": JSON_TYPE,
+      "content-length": String(Math.max(bytes.length, 1)),
+    },
+  });
+}
+
+/** Waits `ms` milliseconds (forever when absent), or until `signal` aborts, whichever is first. */
+function waitUntilAborted(signal: AbortSignal, ms?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = ms === undefined ? undefined : setTimeout(done, ms);
+    if (signal.aborted) return done();
+    signal.addEventListener("abort", done);
+  });
+}
