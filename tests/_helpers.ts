@@ -73,3 +73,39 @@ export function readOutputsFile(text: string): Record<string, string> {
   }
   return outputs;
 }
+
+/** What a finished subprocess printed, decoded. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion and decodes its output. */
+export async function runCommand(
+  program: string,
+  options: Deno.CommandOptions,
+): Promise<CommandResult> {
+  const result = await new Deno.Command(program, options).output();
+  const decoder = new TextDecoder();
+  return {
+    code: result.code,
+    stdout: decoder.decode(result.stdout),
+    stderr: decoder.decode(result.stderr),
+  };
+}
+
+/** The outputs for the demo project, FILTER_GITHUB_SHA=DEMO_SHA, baselines ['baseline', 'reference']. */
+export const DEMO_SHA_OUTPUTS: Readonly<Record<string, string>> = {
+  BOOL_COMPLETE: "False",
+  BOOL_SINGLE_RUN: "False",
+  NUM_FINISHED: "3",
+  NUM_RUNNING: "1",
+  NUM_CRASHED: "1",
+  NUM_ABORTED: "1",
+  NUM_BASELINES: "3",
+  NUM_CANDIDATES: "6",
+  NUM_FAILED: "0",
+  NUM_PENDING: "0",
+  NUM_PREEMPTED: "0",
+};

@@ -5,8 +5,11 @@ import { ENVIRONMENT_VARIABLES } from "../cli.ts";
 import { INPUT_NAMES } from "../lib/inputs.ts";
 import { countOutputs, countRuns } from "../lib/run_counts.ts";
 import {
+  type CommandResult,
+  DEMO_SHA_OUTPUTS,
   readOutputsFile,
   readTree,
+  runCommand,
   startDemoWandb,
   tempFolder,
 } from "./_helpers.ts";
@@ -88,7 +91,7 @@ Deno.test("the run: step grants exactly the environment variables the CLI reads"
 async function runActionStep(
   inputs: Record<string, string>,
   workspace: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<CommandResult> {
   const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "",
@@ -107,18 +110,12 @@ async function runActionStep(
   const script = `${workspace}/../step-${crypto.randomUUID()}.sh`;
   await Deno.writeTextFile(script, runStep.run!);
   try {
-    const result = await new Deno.Command("bash", {
+    return await runCommand("bash", {
       args: ["--noprofile", "--norc", "-eo", "pipefail", script],
       cwd: workspace,
       env,
       clearEnv: true,
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: result.code,
-      stdout: decoder.decode(result.stdout),
-      stderr: decoder.decode(result.stderr),
-    };
+    });
   } finally {
     await Deno.remove(script);
   }
@@ -143,19 +140,10 @@ Deno.test("the run: step works as GitHub runs it, with only the permissions it g
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.split("\n")[0], `::add-mask::${DEMO_API_KEY}`);
       const files = await readTree(workspace);
-      assert.deepEqual(readOutputsFile(files[`${workspace}/github_output`]), {
-        BOOL_COMPLETE: "False",
-        BOOL_SINGLE_RUN: "False",
-        NUM_FINISHED: "3",
-        NUM_RUNNING: "1",
-        NUM_CRASHED: "1",
-        NUM_ABORTED: "1",
-        NUM_BASELINES: "3",
-        NUM_CANDIDATES: "6",
-        NUM_FAILED: "0",
-        NUM_PENDING: "0",
-        NUM_PREEMPTED: "0",
-      });
+      assert.deepEqual(
+        readOutputsFile(files[`${workspace}/github_output`]),
+        DEMO_SHA_OUTPUTS,
+      );
       const rows: string[][] = parseCsv(files[`${workspace}/wandb_report.csv`]);
       assert.equal(rows.length, 7);
       assert.deepEqual(rows[0].slice(8), [

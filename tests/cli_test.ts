@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
-import { readTree, startDemoWandb, tempFolder } from "./_helpers.ts";
+import {
+  readTree,
+  runCommand,
+  startDemoWandb,
+  tempFolder,
+} from "./_helpers.ts";
 import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -209,7 +214,7 @@ Deno.test("as a subprocess with narrow permissions: NAME=value outside Actions, 
   const csv = `${folder.path}/wandb_report.csv`;
   const port = new URL(fake.url).host;
   const run = async (env: Record<string, string>) => {
-    const result = await new Deno.Command(Deno.execPath(), {
+    return await runCommand(Deno.execPath(), {
       args: [
         "run",
         "--no-prompt",
@@ -228,13 +233,7 @@ Deno.test("as a subprocess with narrow permissions: NAME=value outside Actions, 
         INPUT_OUTPUT_PATH: csv,
         ...env,
       },
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: result.code,
-      stdout: decoder.decode(result.stdout),
-      stderr: decoder.decode(result.stderr),
-    };
+    });
   };
   try {
     await t.step(

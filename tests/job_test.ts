@@ -4,6 +4,7 @@ import { parseInputs, type RawInputs } from "../lib/inputs.ts";
 import { runJob } from "../lib/job.ts";
 import {
   captureLog,
+  DEMO_SHA_OUTPUTS,
   readOutputsFile,
   readTree,
   startDemoWandb,
@@ -114,19 +115,7 @@ Deno.test("original scenario: by SHA with baselines ['baseline', 'reference']", 
     DISPLAY_CONFIG_VARS: "['docker_digest', 'learning_rate']",
   });
   assert.equal(scenario.error, undefined);
-  assert.deepEqual(scenario.outputs, {
-    BOOL_COMPLETE: "False",
-    BOOL_SINGLE_RUN: "False",
-    NUM_FINISHED: "3",
-    NUM_RUNNING: "1",
-    NUM_CRASHED: "1",
-    NUM_ABORTED: "1",
-    NUM_BASELINES: "3",
-    NUM_CANDIDATES: "6",
-    NUM_FAILED: "0",
-    NUM_PENDING: "0",
-    NUM_PREEMPTED: "0",
-  });
+  assert.deepEqual(scenario.outputs, DEMO_SHA_OUTPUTS);
   const { fake } = scenario;
   const other = "1b7e4d2f9c03a8e5b6d1f4a7c2e9b0d3f5a8c6e1";
   const digest =
