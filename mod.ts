@@ -82,6 +82,7 @@ export { appUrlFor, type RunLocation, runUrl } from "./lib/run_url.ts";
 export {
   formatGithubOutputs,
   formatPlainOutputs,
+  writeGithubOutputs,
 } from "./lib/github_outputs.ts";
 export { writeFileAtomically } from "./lib/atomic_write.ts";
 export { createLog, type Log, type LogOptions } from "./lib/log.ts";

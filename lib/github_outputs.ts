@@ -50,3 +50,19 @@ export function formatPlainOutputs(outputs: Record<string, string>): string {
     `${name}=${value.replace(/\r?\n/g, "\\n")}\n`
   ).join("");
 }
+
+/**
+ * Appends outputs to the file named by `$GITHUB_OUTPUT`, in one write, in the
+ * form of {@linkcode formatGithubOutputs}.
+ *
+ * @param path The `$GITHUB_OUTPUT` file.
+ * @param outputs Output name to value.
+ */
+export async function writeGithubOutputs(
+  path: string,
+  outputs: Record<string, string>,
+): Promise<void> {
+  await Deno.writeTextFile(path, formatGithubOutputs(outputs), {
+    append: true,
+  });
+}

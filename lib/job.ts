@@ -3,7 +3,7 @@ import { categoriseRuns } from "./categorise.ts";
 import { csvColumns, csvText } from "./csv_report.ts";
 import { WandbError } from "./errors.ts";
 import { fetchRuns } from "./fetch_runs.ts";
-import { formatGithubOutputs, formatPlainOutputs } from "./github_outputs.ts";
+import { formatPlainOutputs, writeGithubOutputs } from "./github_outputs.ts";
 import type { WandbConnection } from "./graphql_transport.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { Log } from "./log.ts";
@@ -86,11 +86,7 @@ export async function runJob(
     `${counts.candidates} candidate run(s) (${counts.finished} finished, ${counts.running} running) and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${fetched.requests} request(s)`,
   );
   if (environment.githubOutputPath) {
-    await Deno.writeTextFile(
-      environment.githubOutputPath,
-      formatGithubOutputs(outputs),
-      { append: true },
-    );
+    await writeGithubOutputs(environment.githubOutputPath, outputs);
   } else {
     environment.printOutputs(formatPlainOutputs(outputs));
   }

@@ -235,3 +235,36 @@ Deno.test("projection keys include the first segment of dotted paths", () => {
     "a",
   ]);
 });
+
+Deno.test("a request that hangs past the timeout is abandoned and retried", async () => {
+  const fake = startDemoWandb([{
+    ...PROJECT,
+    runs: generateRuns(3, { sha: "abc" }),
+  }]);
+  try {
+    fake.failNext({ kind: "hang" }, { kind: "closeMidBody" });
+    const sleeps: number[] = [];
+    const debug: string[] = [];
+    const fetched = await fetchRuns(plan("abc"), {
+      baseUrl: fake.url,
+      apiKey: DEMO_API_KEY,
+      timeoutMs: 200,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      random: () => 0,
+      log: (line) => debug.push(line),
+    });
+    assert.equal(fetched.candidates.length, 3);
+    assert.equal(fake.requests.length, 3);
+    assert.deepEqual(sleeps, [2000, 4000]);
+    assert.match(
+      debug[0],
+      /^attempt 1 failed: W&B did not finish its request within 0\.2 s/,
+    );
+    assert.match(debug[1], /^attempt 2 failed: /);
+  } finally {
+    await fake.close();
+  }
+});
