@@ -21,7 +21,7 @@ import {
   parseInputs,
   type RawInputs,
 } from "./lib/inputs.ts";
-import { createLog } from "./lib/log.ts";
+import { createLog, escapeCommandData } from "./lib/log.ts";
 import { runJob } from "./lib/job.ts";
 import { redactSecrets } from "./lib/_message.ts";
 
@@ -102,7 +102,7 @@ export async function main(
     const line = redactSecrets(message, secrets).replace(/[\r\n]+/g, " ");
     stderr(
       inGithubActions
-        ? `::error::${line.replaceAll("%", "%25")}`
+        ? `::error::${escapeCommandData(line)}`
         : `Error: ${line}`,
     );
   };

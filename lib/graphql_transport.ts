@@ -66,6 +66,7 @@ export async function postGraphql(
     const outcome = await attemptOnce(fetchFn, endpoint, request, {
       apiKey: connection.apiKey,
       timeoutMs,
+      now,
     });
     if (outcome.kind === "data") return outcome.data;
     const message = redactSecrets(outcome.message, secrets);
@@ -105,7 +106,7 @@ async function attemptOnce(
   fetchFn: typeof fetch,
   endpoint: string,
   request: GraphqlRequest,
-  options: { apiKey: string; timeoutMs: number },
+  options: { apiKey: string; timeoutMs: number; now: () => number },
 ): Promise<AttemptOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
@@ -125,7 +126,7 @@ async function attemptOnce(
     status = response.status;
     const retryAfterMs = parseRetryAfter(
       response.headers.get("retry-after"),
-      Date.now(),
+      options.now(),
     );
     const text = await response.text();
     return readAnswer(status, text, retryAfterMs);

@@ -47,7 +47,7 @@ export async function runJob(
   environment: JobEnvironment,
 ): Promise<JobResult> {
   const { log } = environment;
-  csvColumns(inputs);
+  csvColumns(inputs); // a column collision is an input error: fail before asking W&B
   const plan = buildQueryPlan(inputs);
   log.debug(`candidate filter: ${JSON.stringify(plan.candidateFilter)}`);
   log.debug(`baseline filter: ${JSON.stringify(plan.baselineFilter)}`);
