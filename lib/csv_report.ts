@@ -133,6 +133,8 @@ export function csvRows(
 export function csvText(runs: CategorisedRuns, context: CsvContext): string {
   return stringify([csvColumns(context), ...csvRows(runs, context)], {
     record_delimiter: "\n",
+    // csv-stringify quotes \n but not a lone \r, which readers take as a line end.
+    quoted_match: /\r/,
   });
 }
 

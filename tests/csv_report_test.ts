@@ -170,3 +170,15 @@ Deno.test("tags are written as Python's list repr", () => {
   assert.equal(pythonList([`a'b"c`]), `['a\\'b"c']`);
   assert.equal(pythonList(["a\\b", "x\ny"]), "['a\\\\b', 'x\\ny']");
 });
+
+Deno.test("a carriage return inside a value is quoted, so it cannot end the row", () => {
+  const text = csvText({
+    candidates: [run({ displayName: "a\rb", description: "c\r\nd" })],
+    baselines: [],
+  }, { ...CONTEXT, metrics: [], configVars: [] });
+  assert.match(text, /,"a\rb",/);
+  const rows: string[][] = parse(text);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[1][1], "a\rb");
+  assert.equal(rows[1][7], "c\r\nd");
+});
