@@ -18,3 +18,13 @@ export function redactSecrets(
   }
   return redacted;
 }
+
+/**
+ * A number for people: integers as they are, others to 4 significant digits.
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value)
+    ? String(value)
+    : String(Number(value.toPrecision(4)));
+}
