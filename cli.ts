@@ -8,7 +8,8 @@
  *   --sha "$GITHUB_SHA" --baseline-tags baseline --metrics "acc, loss"
  * ```
  *
- * Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong.
+ * Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
+ * 3 a gate failed with `FAIL_ON_GATE`.
  *
  * @module
  */
@@ -32,6 +33,7 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = [
   "WANDB_BASE_URL",
   "GITHUB_WORKSPACE",
   "GITHUB_OUTPUT",
+  "GITHUB_STEP_SUMMARY",
   "GITHUB_ACTIONS",
 ];
 
@@ -46,6 +48,17 @@ const FLAGS: Record<string, InputName> = {
   "out": "OUTPUT_PATH",
   "base-url": "WANDB_BASE_URL",
   "page-size": "PAGE_SIZE",
+  "report-markdown": "REPORT_MARKDOWN",
+  "job-summary": "JOB_SUMMARY",
+  "metric-goals": "METRIC_GOALS",
+  "baseline-aggregate": "BASELINE_AGGREGATE",
+  "report-charts": "REPORT_CHARTS",
+  "thresholds": "THRESHOLDS",
+  "fail-on-regression": "FAIL_ON_REGRESSION",
+  "regression-tolerance": "REGRESSION_TOLERANCE",
+  "require-complete": "REQUIRE_COMPLETE",
+  "fail-on-gate": "FAIL_ON_GATE",
+  "report-json": "REPORT_JSON",
 };
 
 const HELP = `Usage: cli.ts [options]
@@ -67,10 +80,26 @@ Options (each also read from INPUT_<NAME>; a flag wins):
   --base-url <url>             WANDB_BASE_URL (default $WANDB_BASE_URL or https://api.wandb.ai)
   --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 500)
   --debug                      DEBUG: log requests and filters
+
+Review report and gates (all optional):
+  --report-markdown <path>     REPORT_MARKDOWN (default $GITHUB_WORKSPACE/wandb_report.md
+                               when any report or gate option is set)
+  --report-json <path>         REPORT_JSON: every run, comparison and gate result as JSON
+  --job-summary <bool>         JOB_SUMMARY: append the report to $GITHUB_STEP_SUMMARY
+                               (default true inside GitHub Actions)
+  --metric-goals <list>        METRIC_GOALS, e.g. "val_acc:max, loss:min" (default: from the name)
+  --baseline-aggregate <how>   BASELINE_AGGREGATE: best (default), mean or latest
+  --report-charts <bool>       REPORT_CHARTS: Mermaid bar charts (default true)
+  --thresholds <list>          THRESHOLDS, e.g. "val_acc>=0.9, loss<=0.35"
+  --fail-on-regression <list>  FAIL_ON_REGRESSION: metrics that may not get worse
+  --regression-tolerance <t>   REGRESSION_TOLERANCE: 0.01 or 2% (default 0)
+  --require-complete <bool>    REQUIRE_COMPLETE: fail unless BOOL_COMPLETE
+  --fail-on-gate <bool>        FAIL_ON_GATE: exit 3 when a gate fails (default false)
   --help, --version
 
 The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.
-Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong.`;
+Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
+3 a gate failed with FAIL_ON_GATE.`;
 
 /** What {@linkcode main} reads and writes, injectable for tests. */
 export interface CliEnvironment {
@@ -121,8 +150,10 @@ export async function main(
     if (inGithubActions && raw.WANDB_API_KEY) {
       stdout(`::add-mask::${raw.WANDB_API_KEY}`);
     }
+    const stepSummaryPath = getEnv("GITHUB_STEP_SUMMARY") || undefined;
     const { inputs, notices } = parseInputs(raw, {
       githubWorkspace: getEnv("GITHUB_WORKSPACE"),
+      jobSummaryAvailable: stepSummaryPath !== undefined,
     });
     const log = createLog({
       write: stderr,
@@ -131,12 +162,19 @@ export async function main(
       secrets,
     });
     notices.forEach((notice) => log.notice(notice));
-    await runJob(inputs, {
+    const { gate } = await runJob(inputs, {
       log,
       fetch: environment.fetch,
       githubOutputPath: getEnv("GITHUB_OUTPUT") || undefined,
+      stepSummaryPath,
       printOutputs: (text) => stdout(text.trimEnd()),
     });
+    if (inputs.failOnGate && !gate.passed) {
+      reportError(
+        `FAIL_ON_GATE: ${gate.failures.length} gate failure(s); see GATE_FAILURES`,
+      );
+      return 3;
+    }
     return 0;
   } catch (error) {
     reportError(error instanceof Error ? error.message : String(error));

@@ -29,6 +29,7 @@ export {
   type ActionInputs,
   DEFAULT_BASE_URL,
   DEFAULT_CSV_NAME,
+  DEFAULT_MARKDOWN_NAME,
   DEFAULT_PAGE_SIZE,
   INPUT_NAMES,
   type InputDefaults,
@@ -38,6 +39,7 @@ export {
   parseInputs,
   parseSwitch,
   type RawInputs,
+  type ReportInputs,
 } from "./lib/inputs.ts";
 export { parseListInput } from "./lib/list_input.ts";
 export {
@@ -87,3 +89,44 @@ export {
 export { writeFileAtomically } from "./lib/atomic_write.ts";
 export { createLog, type Log, type LogOptions } from "./lib/log.ts";
 export { type JobEnvironment, type JobResult, runJob } from "./lib/job.ts";
+export {
+  type Direction,
+  inferDirection,
+  type MetricGoal,
+  metricGoals,
+  parseMetricGoals,
+} from "./lib/metric_goals.ts";
+export {
+  analyseRuns,
+  type BaselineAggregate,
+  type BaselineValue,
+  baselineValue,
+  compareWithBaselines,
+  type MetricComparison,
+  numericMetric,
+  parseBaselineAggregate,
+  type RunAnalysis,
+} from "./lib/baseline_comparison.ts";
+export {
+  evaluateGates,
+  type GateFailure,
+  type GateOptions,
+  gateOutputs,
+  type GateResult,
+  parseThresholds,
+  parseTolerance,
+  type Threshold,
+  type Tolerance,
+} from "./lib/gates.ts";
+export {
+  COMMENT_MAX_LENGTH,
+  escapeMarkdown,
+  markdownReport,
+  type MarkdownReportContext,
+  SUMMARY_MAX_LENGTH,
+} from "./lib/markdown_report.ts";
+export {
+  JSON_REPORT_VERSION,
+  jsonReport,
+  type JsonReportContext,
+} from "./lib/json_report.ts";

@@ -235,3 +235,17 @@ function meets(value: number, threshold: Threshold): boolean {
       return value === threshold.value;
   }
 }
+
+/**
+ * The gate outputs: `BOOL_PASSED` (`True`/`False`) and `GATE_FAILURES` (one
+ * failure per line, empty when none).
+ *
+ * @param result The gates' verdict.
+ * @returns Output name to value.
+ */
+export function gateOutputs(result: GateResult): Record<string, string> {
+  return {
+    BOOL_PASSED: result.passed ? "True" : "False",
+    GATE_FAILURES: result.failures.map((failure) => failure.message).join("\n"),
+  };
+}

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { parseListInput } from "./list_input.ts";
+import {
+  type BaselineAggregate,
+  parseBaselineAggregate,
+} from "./baseline_comparison.ts";
+import { type GateOptions, parseThresholds, parseTolerance } from "./gates.ts";
+import {
+  type MetricGoal,
+  metricGoals,
+  parseMetricGoals,
+} from "./metric_goals.ts";
 import { quoteForMessage } from "./_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -17,6 +27,17 @@ export const INPUT_NAMES = [
   "WANDB_BASE_URL",
   "OUTPUT_PATH",
   "PAGE_SIZE",
+  "REPORT_MARKDOWN",
+  "JOB_SUMMARY",
+  "METRIC_GOALS",
+  "BASELINE_AGGREGATE",
+  "REPORT_CHARTS",
+  "THRESHOLDS",
+  "FAIL_ON_REGRESSION",
+  "REGRESSION_TOLERANCE",
+  "REQUIRE_COMPLETE",
+  "FAIL_ON_GATE",
+  "REPORT_JSON",
 ] as const;
 
 /** One of {@linkcode INPUT_NAMES}. */
@@ -30,6 +51,19 @@ export const DEFAULT_BASE_URL = "https://api.wandb.ai";
 
 /** The CSV's file name when `OUTPUT_PATH` is not given. */
 export const DEFAULT_CSV_NAME = "wandb_report.csv";
+
+/** The Markdown report's file name when `REPORT_MARKDOWN` is not given. */
+export const DEFAULT_MARKDOWN_NAME = "wandb_report.md";
+
+/** Inputs that ask for the review report; any of them writes the Markdown file. */
+const REPORT_INPUTS: readonly InputName[] = [
+  "REPORT_MARKDOWN",
+  "REPORT_JSON",
+  "METRIC_GOALS",
+  "BASELINE_AGGREGATE",
+  "THRESHOLDS",
+  "FAIL_ON_REGRESSION",
+];
 
 /** Runs asked for per page unless `PAGE_SIZE` says otherwise. */
 export const DEFAULT_PAGE_SIZE = 500;
@@ -62,12 +96,36 @@ export interface ActionInputs {
   outputPath: string;
   /** Runs asked for per request. */
   pageSize: number;
+  /** What the review report shows and where it goes. */
+  report: ReportInputs;
+  /** What the gates check. */
+  gates: GateOptions;
+  /** Whether a failed gate fails the step (after everything is written). */
+  failOnGate: boolean;
+}
+
+/** The review report's inputs. */
+export interface ReportInputs {
+  /** Where the Markdown report goes; absent when no report option is on. */
+  markdownPath?: string;
+  /** Where the JSON report goes, when asked for. */
+  jsonPath?: string;
+  /** Whether to append the report to `$GITHUB_STEP_SUMMARY`. */
+  jobSummary: boolean;
+  /** Each display metric's direction. */
+  goals: MetricGoal[];
+  /** Which baseline value candidates are compared with. */
+  aggregate: BaselineAggregate;
+  /** Whether to draw Mermaid bar charts. */
+  charts: boolean;
 }
 
 /** Where defaults come from when an input is unset. */
 export interface InputDefaults {
   /** `$GITHUB_WORKSPACE`, the CSV's default folder inside Actions. */
   githubWorkspace?: string;
+  /** Whether a job summary can be written (`$GITHUB_STEP_SUMMARY` is set): `JOB_SUMMARY` then defaults to on. */
+  jobSummaryAvailable?: boolean;
 }
 
 /** The result of {@linkcode parseInputs}: the inputs and notices for the log. */
@@ -167,6 +225,42 @@ export function parseInputs(
     );
   }
 
+  const inWorkspace = (name: string) =>
+    defaults.githubWorkspace
+      ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${name}`
+      : `./${name}`;
+  const metrics = parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? "");
+  const reportAsked = REPORT_INPUTS.some((name) => value(name) !== undefined);
+  const jsonPath = value("REPORT_JSON");
+  const report: ReportInputs = {
+    ...(reportAsked
+      ? {
+        markdownPath: value("REPORT_MARKDOWN") ??
+          inWorkspace(DEFAULT_MARKDOWN_NAME),
+      }
+      : {}),
+    ...(jsonPath !== undefined ? { jsonPath } : {}),
+    jobSummary: value("JOB_SUMMARY") === undefined
+      ? defaults.jobSummaryAvailable === true
+      : parseSwitch("JOB_SUMMARY", raw.JOB_SUMMARY ?? ""),
+    goals: metricGoals(metrics, parseMetricGoals(raw.METRIC_GOALS ?? "")),
+    aggregate: parseBaselineAggregate(raw.BASELINE_AGGREGATE ?? ""),
+    charts: value("REPORT_CHARTS") === undefined ||
+      parseSwitch("REPORT_CHARTS", raw.REPORT_CHARTS ?? ""),
+  };
+  const gates: GateOptions = {
+    thresholds: parseThresholds(raw.THRESHOLDS ?? ""),
+    failOnRegression: parseListInput(
+      "FAIL_ON_REGRESSION",
+      raw.FAIL_ON_REGRESSION ?? "",
+    ),
+    tolerance: parseTolerance(raw.REGRESSION_TOLERANCE ?? ""),
+    requireComplete: parseSwitch(
+      "REQUIRE_COMPLETE",
+      raw.REQUIRE_COMPLETE ?? "",
+    ),
+  };
+
   const inputs: ActionInputs = {
     apiKey,
     entity,
@@ -175,22 +269,22 @@ export function parseInputs(
       ? { runId }
       : { githubSha, ...(secondarySha !== undefined ? { secondarySha } : {}) }),
     baselineTags: parseListInput("BASELINE_TAGS", raw.BASELINE_TAGS ?? ""),
-    metrics: parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? ""),
+    metrics,
     configVars: parseListInput(
       "DISPLAY_CONFIG_VARS",
       raw.DISPLAY_CONFIG_VARS ?? "",
     ),
     debug: parseSwitch("DEBUG", raw.DEBUG ?? ""),
     baseUrl: parseBaseUrl(value("WANDB_BASE_URL") ?? DEFAULT_BASE_URL),
-    outputPath: value("OUTPUT_PATH") ??
-      (defaults.githubWorkspace
-        ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${DEFAULT_CSV_NAME}`
-        : `./${DEFAULT_CSV_NAME}`),
+    outputPath: value("OUTPUT_PATH") ?? inWorkspace(DEFAULT_CSV_NAME),
     pageSize: check(
       "PAGE_SIZE",
       pageSize,
       value("PAGE_SIZE") ?? DEFAULT_PAGE_SIZE,
     ),
+    report,
+    gates,
+    failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
   };
   return { inputs, notices };
 }

@@ -1,12 +1,20 @@
+import { analyseRuns, type RunAnalysis } from "./baseline_comparison.ts";
 import type { CategorisedRuns } from "./categorise.ts";
 import { categoriseRuns } from "./categorise.ts";
 import { csvColumns, csvText } from "./csv_report.ts";
 import { WandbError } from "./errors.ts";
 import { fetchRuns } from "./fetch_runs.ts";
+import { evaluateGates, gateOutputs, type GateResult } from "./gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "./github_outputs.ts";
 import type { WandbConnection } from "./graphql_transport.ts";
 import type { ActionInputs } from "./inputs.ts";
+import { jsonReport } from "./json_report.ts";
 import type { Log } from "./log.ts";
+import {
+  markdownReport,
+  type MarkdownReportContext,
+  SUMMARY_MAX_LENGTH,
+} from "./markdown_report.ts";
 import { buildQueryPlan } from "./query_plan.ts";
 import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
 import { appUrlFor } from "./run_url.ts";
@@ -19,6 +27,8 @@ export interface JobEnvironment
   log: Log;
   /** `$GITHUB_OUTPUT`: when set, outputs are appended there; else printed. */
   githubOutputPath?: string;
+  /** `$GITHUB_STEP_SUMMARY`: where the job summary is appended. */
+  stepSummaryPath?: string;
   /** Prints outputs when not inside GitHub Actions. */
   printOutputs: (text: string) => void;
 }
@@ -29,18 +39,23 @@ export interface JobResult {
   runs: CategorisedRuns;
   /** Their counts. */
   counts: RunCounts;
+  /** Each candidate compared with the baselines. */
+  analysis: RunAnalysis;
+  /** The gates' verdict. */
+  gate: GateResult;
   /** The outputs as written. */
   outputs: Record<string, string>;
 }
 
 /**
  * The action's work from validated inputs to files: query W&B, categorise,
- * count, write the CSV (atomically, always), then the outputs. Nothing is
- * written when any step before fails.
+ * count, compare with baselines, judge the gates, then write the CSV (always),
+ * the reports asked for, and the outputs. Nothing is written when W&B fails;
+ * a failed gate is reported, and failing the step is left to the caller.
  *
  * @param inputs The validated inputs.
  * @param environment The log, output destinations and injectable I/O.
- * @returns The runs, counts and outputs.
+ * @returns The runs, counts, comparisons, gate verdict and outputs.
  */
 export async function runJob(
   inputs: ActionInputs,
@@ -70,25 +85,85 @@ export async function runJob(
   }
   const runs = categoriseRuns(fetched.candidates, fetched.baselines);
   const counts = countRuns(runs);
-  const outputs = countOutputs(counts);
-
-  await writeFileAtomically(
-    inputs.outputPath,
-    csvText(runs, { ...inputs, appUrl: appUrlFor(inputs.baseUrl) }),
-  ).catch((error: unknown) => {
-    throw new Error(
-      `OUTPUT_PATH: cannot write the CSV to "${inputs.outputPath}": ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
+  const { report } = inputs;
+  const analysis = analyseRuns(runs, {
+    goals: report.goals,
+    aggregate: report.aggregate,
   });
+  const gate = evaluateGates(
+    runs.candidates.filter((run) => run.state === "finished").map((run) => ({
+      run,
+      comparisons: analysis.comparisons.get(run.runId) ?? [],
+    })),
+    { counts, options: inputs.gates },
+  );
+  const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
+  const appUrl = appUrlFor(inputs.baseUrl);
+
+  await writeOutputFile(
+    "OUTPUT_PATH",
+    inputs.outputPath,
+    csvText(runs, { ...inputs, appUrl }),
+  );
+  const reportContext: MarkdownReportContext = {
+    appUrl,
+    entity: inputs.entity,
+    project: inputs.project,
+    selection: inputs,
+    goals: report.goals,
+    configVars: inputs.configVars,
+    aggregate: report.aggregate,
+    analysis,
+    counts,
+    gate,
+    charts: report.charts,
+    csvName: inputs.outputPath.slice(inputs.outputPath.lastIndexOf("/") + 1),
+  };
+  if (report.markdownPath !== undefined) {
+    await writeOutputFile(
+      "REPORT_MARKDOWN",
+      report.markdownPath,
+      markdownReport(runs, reportContext),
+    );
+  }
+  if (report.jsonPath !== undefined) {
+    await writeOutputFile(
+      "REPORT_JSON",
+      report.jsonPath,
+      `${
+        JSON.stringify(jsonReport(runs, { ...reportContext, gate }), null, 2)
+      }\n`,
+    );
+  }
+  if (report.jobSummary && environment.stepSummaryPath) {
+    await Deno.writeTextFile(
+      environment.stepSummaryPath,
+      markdownReport(runs, { ...reportContext, maxLength: SUMMARY_MAX_LENGTH }),
+      { append: true },
+    );
+  }
   log.info(
     `${counts.candidates} candidate run(s) (${counts.finished} finished, ${counts.running} running) and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${fetched.requests} request(s)`,
   );
+  for (const failure of gate.failures) log.error(`Gate: ${failure.message}`);
   if (environment.githubOutputPath) {
     await writeGithubOutputs(environment.githubOutputPath, outputs);
   } else {
     environment.printOutputs(formatPlainOutputs(outputs));
   }
-  return { runs, counts, outputs };
+  return { runs, counts, analysis, gate, outputs };
+}
+
+async function writeOutputFile(
+  input: string,
+  path: string,
+  text: string,
+): Promise<void> {
+  await writeFileAtomically(path, text).catch((error: unknown) => {
+    throw new Error(
+      `${input}: cannot write "${path}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  });
 }

@@ -8,6 +8,8 @@ export interface Log {
   notice(line: string): void;
   /** A warning. */
   warning(line: string): void;
+  /** An error that does not stop the job (a failed gate). */
+  error(line: string): void;
   /** A debug line, shown only when debugging is on. */
   debug(line: string): void;
 }
@@ -48,6 +50,8 @@ export function createLog(options: LogOptions): Log {
       options.githubActions
         ? command("warning", text)
         : plain("Warning: ", text),
+    error: (text) =>
+      options.githubActions ? command("error", text) : plain("Error: ", text),
     debug: (text) => {
       if (options.debug) plain("[debug] ", text);
     },

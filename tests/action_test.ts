@@ -4,6 +4,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { ENVIRONMENT_VARIABLES } from "../cli.ts";
 import { INPUT_NAMES } from "../lib/inputs.ts";
 import { countOutputs, countRuns } from "../lib/run_counts.ts";
+import { gateOutputs } from "../lib/gates.ts";
 import {
   type CommandResult,
   DEMO_SHA_OUTPUTS,
@@ -65,9 +66,10 @@ Deno.test("third-party actions are pinned to a full commit SHA with the version 
 });
 
 Deno.test("every output is declared, from the report step, in the CLI's order", () => {
-  const expected = Object.keys(
-    countOutputs(countRuns({ candidates: [], baselines: [] })),
-  );
+  const expected = Object.keys({
+    ...countOutputs(countRuns({ candidates: [], baselines: [] })),
+    ...gateOutputs({ enabled: false, passed: true, failures: [] }),
+  });
   assert.deepEqual(Object.keys(action.outputs), expected);
   for (const [name, output] of Object.entries(action.outputs)) {
     assert.equal(output.value, `\${{ steps.report.outputs.${name} }}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { main } from "../cli.ts";
+import { ENVIRONMENT_VARIABLES, main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 import {
   readTree,
@@ -220,7 +220,7 @@ Deno.test("as a subprocess with narrow permissions: NAME=value outside Actions, 
         "--no-prompt",
         `--config=${ROOT}/deno.json`,
         `--allow-net=${port}`,
-        "--allow-env=INPUT_WANDB_API_KEY,INPUT_PROJECT_NAME,INPUT_RUN_ID,INPUT_FILTER_GITHUB_SHA,INPUT_FILTER_SECONDARY_SHA,INPUT_BASELINE_TAGS,INPUT_DISPLAY_METRICS,INPUT_DISPLAY_CONFIG_VARS,INPUT_DEBUG,INPUT_WANDB_BASE_URL,INPUT_OUTPUT_PATH,INPUT_PAGE_SIZE,WANDB_API_KEY,WANDB_BASE_URL,GITHUB_WORKSPACE,GITHUB_OUTPUT,GITHUB_ACTIONS",
+        `--allow-env=${ENVIRONMENT_VARIABLES.join(",")}`,
         `--allow-read=${csv},${csv}.partial`,
         `--allow-write=${csv},${csv}.partial`,
         `${ROOT}/cli.ts`,

@@ -29,6 +29,19 @@ Deno.test("parseInputs fills the original's defaults", () => {
     baseUrl: "https://api.wandb.ai",
     outputPath: "./wandb_report.csv",
     pageSize: 500,
+    report: {
+      jobSummary: false,
+      goals: [],
+      aggregate: "best",
+      charts: true,
+    },
+    gates: {
+      thresholds: [],
+      failOnRegression: [],
+      tolerance: { kind: "absolute", value: 0 },
+      requireComplete: false,
+    },
+    failOnGate: false,
   });
   assert.deepEqual(notices, []);
 });

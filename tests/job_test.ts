@@ -252,6 +252,8 @@ Deno.test("original scenario: by run id with baselines", async () => {
     NUM_FAILED: "0",
     NUM_PENDING: "0",
     NUM_PREEMPTED: "0",
+    BOOL_PASSED: "True",
+    GATE_FAILURES: "",
   });
   assert.deepEqual(
     scenario.csv?.map((row) => [row[3], row.at(-3), row.at(-2), row.at(-1)]),

@@ -1,0 +1,101 @@
+import type { BaselineAggregate, RunAnalysis } from "./baseline_comparison.ts";
+import type { CategorisedRuns } from "./categorise.ts";
+import { lookUp } from "./csv_report.ts";
+import type { GateResult } from "./gates.ts";
+import type { MetricGoal } from "./metric_goals.ts";
+import type { RunCounts } from "./run_counts.ts";
+import { runUrl } from "./run_url.ts";
+
+/** The JSON report's schema version; bumped on any incompatible change. */
+export const JSON_REPORT_VERSION = 1;
+
+/** What the JSON report is built from besides the runs. */
+export interface JsonReportContext {
+  /** The W&B app URL, for run URLs. */
+  appUrl: string;
+  /** The W&B entity. */
+  entity: string;
+  /** The W&B project. */
+  project: string;
+  /** What was queried. */
+  selection: { runId?: string; githubSha?: string; secondarySha?: string };
+  /** The display metrics and their directions. */
+  goals: readonly MetricGoal[];
+  /** The display config vars. */
+  configVars: readonly string[];
+  /** How baselines were aggregated. */
+  aggregate: BaselineAggregate;
+  /** Baseline values and comparisons. */
+  analysis: RunAnalysis;
+  /** The counts. */
+  counts: RunCounts;
+  /** The gates' verdict. */
+  gate: GateResult;
+}
+
+/**
+ * The machine-readable report (schema in the README): every run with its
+ * category, state, metrics, config vars, comparisons with the baseline and
+ * gate failures, plus the counts and the gates' verdict.
+ *
+ * @param runs The categorised runs.
+ * @param context The query, metrics, analysis, counts and gates.
+ * @returns The report as a plain object, ready for `JSON.stringify`.
+ */
+export function jsonReport(
+  runs: CategorisedRuns,
+  context: JsonReportContext,
+): Record<string, unknown> {
+  const entries = [
+    ...runs.candidates.map((run) => ({ run, category: "candidate" })),
+    ...runs.baselines.map((run) => ({ run, category: "baseline" })),
+  ];
+  return {
+    version: JSON_REPORT_VERSION,
+    project: { entity: context.entity, project: context.project },
+    selection: context.selection,
+    counts: context.counts,
+    aggregate: context.aggregate,
+    metrics: context.goals.map((goal) => ({
+      ...goal,
+      baseline: context.analysis.baselineValues.get(goal.metric) ?? null,
+    })),
+    gate: context.gate,
+    runs: entries.map(({ run, category }) => ({
+      runId: run.runId,
+      displayName: run.displayName,
+      url: runUrl(context.appUrl, { ...context, runId: run.runId }),
+      category,
+      state: run.state,
+      tags: run.tags,
+      createdAt: run.createdAt,
+      metrics: Object.fromEntries(
+        context.goals.map(({ metric }) => [
+          metric,
+          lookUp(run.summary, metric) ?? null,
+        ]),
+      ),
+      config: Object.fromEntries(
+        context.configVars.map((name) => [
+          name,
+          lookUp(run.config, name) ?? null,
+        ]),
+      ),
+      comparisons: category === "candidate"
+        ? Object.fromEntries(
+          (context.analysis.comparisons.get(run.runId) ?? []).map((
+            comparison,
+          ) => [comparison.metric, {
+            verdict: comparison.verdict,
+            absoluteDelta: comparison.absoluteDelta ?? null,
+            relativeDelta: comparison.relativeDelta ?? null,
+            baseline: comparison.baseline?.value ?? null,
+          }]),
+        )
+        : null,
+      gateFailures: context.gate.failures.filter((failure) =>
+        failure.runId === run.runId
+      ).map((failure) => failure.message),
+    })),
+  };
+}
