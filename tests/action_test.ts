@@ -93,6 +93,7 @@ Deno.test("the run: step grants exactly the environment variables the CLI reads"
 async function runActionStep(
   inputs: Record<string, string>,
   workspace: string,
+  runnerEnv: Record<string, string> = {},
 ): Promise<CommandResult> {
   const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "",
@@ -101,6 +102,7 @@ async function runActionStep(
     GITHUB_ACTION_PATH: ROOT,
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: `${workspace}/github_output`,
+    ...runnerEnv,
   };
   const denoDir = Deno.env.get("DENO_DIR");
   if (denoDir) env.DENO_DIR = denoDir;
@@ -197,6 +199,58 @@ Deno.test("the run: step works as GitHub runs it, with only the permissions it g
         const csv = await Deno.readTextFile(`${workspace}/reports/runs.csv`);
         assert.equal(csv.trim().split("\n").length, 2);
       },
+    );
+  } finally {
+    await fake.close();
+    await parent.remove();
+  }
+});
+
+Deno.test("report and gates through the run: step: files and summary first, then exit 3", async () => {
+  const fake = startDemoWandb();
+  const parent = await tempFolder();
+  const workspace = `${parent.path}/workspace`;
+  await Deno.mkdir(workspace);
+  const summary = `${workspace}/step_summary.md`;
+  await Deno.writeTextFile(summary, "earlier step\n");
+  try {
+    const result = await runActionStep(
+      {
+        WANDB_API_KEY: DEMO_API_KEY,
+        PROJECT_NAME: "github/predict-issue-labels",
+        FILTER_GITHUB_SHA: DEMO_SHA,
+        BASELINE_TAGS: "baseline",
+        DISPLAY_METRICS: "acc, val_loss",
+        WANDB_BASE_URL: fake.url,
+        THRESHOLDS: "acc>=0.89",
+        FAIL_ON_GATE: "true",
+        REPORT_JSON: "out/report.json",
+      },
+      workspace,
+      { GITHUB_STEP_SUMMARY: summary },
+    );
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(
+      result.stderr,
+      /^::error::Gate: happy-frog-3 \(15u8cbod\): acc = 0\.8806, needs acc >= 0\.89$/m,
+    );
+    const files = await readTree(workspace);
+    const outputs = readOutputsFile(files[`${workspace}/github_output`]);
+    assert.equal(outputs.BOOL_PASSED, "False");
+    assert.equal(
+      outputs.GATE_FAILURES,
+      "happy-frog-3 (15u8cbod): acc = 0.8806, needs acc >= 0.89",
+    );
+    const markdown = files[`${workspace}/wandb_report.md`];
+    assert.match(markdown, /\*\*Gates: ❌ 1 failure\*\*/);
+    assert.ok(files[summary].startsWith(`earlier step\n${markdown}`));
+    const json = JSON.parse(files[`${workspace}/out/report.json`]);
+    assert.equal(json.gate.passed, false);
+    assert.deepEqual(
+      json.runs.filter((run: { gateFailures: string[] }) =>
+        run.gateFailures.length > 0
+      ).map((run: { runId: string }) => run.runId),
+      ["15u8cbod"],
     );
   } finally {
     await fake.close();
