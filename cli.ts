@@ -9,7 +9,8 @@
  * ```
  *
  * Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
- * 3 a gate failed with `FAIL_ON_GATE`.
+ * 3 a gate failed with `FAIL_ON_GATE`, 4 the wait timed out with
+ * `FAIL_ON_TIMEOUT`.
  *
  * @module
  */
@@ -59,6 +60,9 @@ const FLAGS: Record<string, InputName> = {
   "require-complete": "REQUIRE_COMPLETE",
   "fail-on-gate": "FAIL_ON_GATE",
   "report-json": "REPORT_JSON",
+  "wait-timeout": "WAIT_TIMEOUT",
+  "poll-interval": "POLL_INTERVAL",
+  "fail-on-timeout": "FAIL_ON_TIMEOUT",
 };
 
 const HELP = `Usage: cli.ts [options]
@@ -95,11 +99,16 @@ Review report and gates (all optional):
   --regression-tolerance <t>   REGRESSION_TOLERANCE: 0.01 or 2% (default 0)
   --require-complete <bool>    REQUIRE_COMPLETE: fail unless BOOL_COMPLETE
   --fail-on-gate <bool>        FAIL_ON_GATE: exit 3 when a gate fails (default false)
+
+Waiting for runs (optional):
+  --wait-timeout <duration>    WAIT_TIMEOUT, e.g. 45m: poll until every candidate finished
+  --poll-interval <duration>   POLL_INTERVAL (default 30s)
+  --fail-on-timeout <bool>     FAIL_ON_TIMEOUT: exit 4 when the wait times out (default false)
   --help, --version
 
 The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.
 Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
-3 a gate failed with FAIL_ON_GATE.`;
+3 a gate failed with FAIL_ON_GATE, 4 the wait timed out with FAIL_ON_TIMEOUT.`;
 
 /** What {@linkcode main} reads and writes, injectable for tests. */
 export interface CliEnvironment {
@@ -162,7 +171,7 @@ export async function main(
       secrets,
     });
     notices.forEach((notice) => log.notice(notice));
-    const { gate } = await runJob(inputs, {
+    const { gate, timedOut } = await runJob(inputs, {
       log,
       fetch: environment.fetch,
       githubOutputPath: getEnv("GITHUB_OUTPUT") || undefined,
@@ -174,6 +183,12 @@ export async function main(
         `FAIL_ON_GATE: ${gate.failures.length} gate failure(s); see GATE_FAILURES`,
       );
       return 3;
+    }
+    if (inputs.wait?.failOnTimeout && timedOut) {
+      reportError(
+        "FAIL_ON_TIMEOUT: candidate runs were still unfinished when WAIT_TIMEOUT passed",
+      );
+      return 4;
     }
     return 0;
   } catch (error) {

@@ -40,6 +40,7 @@ export {
   parseSwitch,
   type RawInputs,
   type ReportInputs,
+  type WaitInputs,
 } from "./lib/inputs.ts";
 export { parseListInput } from "./lib/list_input.ts";
 export {
@@ -130,3 +131,10 @@ export {
   jsonReport,
   type JsonReportContext,
 } from "./lib/json_report.ts";
+export {
+  candidatesSettled,
+  parseDuration,
+  waitForRuns,
+  type WaitOptions,
+  type WaitResult,
+} from "./lib/wait_for_runs.ts";

@@ -11,6 +11,7 @@ import {
   metricGoals,
   parseMetricGoals,
 } from "./metric_goals.ts";
+import { parseDuration } from "./wait_for_runs.ts";
 import { quoteForMessage } from "./_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -38,6 +39,9 @@ export const INPUT_NAMES = [
   "REQUIRE_COMPLETE",
   "FAIL_ON_GATE",
   "REPORT_JSON",
+  "WAIT_TIMEOUT",
+  "POLL_INTERVAL",
+  "FAIL_ON_TIMEOUT",
 ] as const;
 
 /** One of {@linkcode INPUT_NAMES}. */
@@ -102,6 +106,18 @@ export interface ActionInputs {
   gates: GateOptions;
   /** Whether a failed gate fails the step (after everything is written). */
   failOnGate: boolean;
+  /** How to wait for unfinished candidates; absent means no waiting. */
+  wait?: WaitInputs;
+}
+
+/** The inputs for waiting until the candidates finish. */
+export interface WaitInputs {
+  /** Give up after this many milliseconds. */
+  timeoutMs: number;
+  /** Milliseconds between polls. */
+  intervalMs: number;
+  /** Whether a timeout fails the step (after everything is written). */
+  failOnTimeout: boolean;
 }
 
 /** The review report's inputs. */
@@ -285,8 +301,33 @@ export function parseInputs(
     report,
     gates,
     failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
+    ...parseWait(raw),
   };
   return { inputs, notices };
+}
+
+function parseWait(raw: RawInputs): { wait?: WaitInputs } {
+  const timeout = raw.WAIT_TIMEOUT?.trim() ?? "";
+  const failOnTimeout = parseSwitch(
+    "FAIL_ON_TIMEOUT",
+    raw.FAIL_ON_TIMEOUT ?? "",
+  );
+  const interval = raw.POLL_INTERVAL?.trim() || "30s";
+  const intervalMs = parseDuration("POLL_INTERVAL", interval);
+  if (timeout === "" || parseDuration("WAIT_TIMEOUT", timeout) === 0) return {};
+  if (intervalMs < 1000) {
+    throw new InputError(
+      "POLL_INTERVAL",
+      `expected at least 1s, got ${quoteForMessage(interval)}`,
+    );
+  }
+  return {
+    wait: {
+      timeoutMs: parseDuration("WAIT_TIMEOUT", timeout),
+      intervalMs,
+      failOnTimeout,
+    },
+  };
 }
 
 /**

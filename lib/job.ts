@@ -19,6 +19,7 @@ import { buildQueryPlan } from "./query_plan.ts";
 import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
 import { appUrlFor } from "./run_url.ts";
 import { writeFileAtomically } from "./atomic_write.ts";
+import { waitForRuns } from "./wait_for_runs.ts";
 
 /** What the job needs from its surroundings, injectable for tests. */
 export interface JobEnvironment
@@ -45,6 +46,8 @@ export interface JobResult {
   gate: GateResult;
   /** The outputs as written. */
   outputs: Record<string, string>;
+  /** Whether waiting for the candidates timed out. */
+  timedOut: boolean;
 }
 
 /**
@@ -66,18 +69,46 @@ export async function runJob(
   const plan = buildQueryPlan(inputs);
   log.debug(`candidate filter: ${JSON.stringify(plan.candidateFilter)}`);
   log.debug(`baseline filter: ${JSON.stringify(plan.baselineFilter)}`);
-  const fetched = await fetchRuns(plan, {
-    baseUrl: inputs.baseUrl,
-    apiKey: inputs.apiKey,
-    pageSize: inputs.pageSize,
-    metrics: inputs.metrics,
-    configVars: inputs.configVars,
-    fetch: environment.fetch,
-    sleep: environment.sleep,
-    now: environment.now,
-    random: environment.random,
-    log: (line) => log.debug(line),
-  });
+  const fetchOnce = () =>
+    fetchRuns(plan, {
+      baseUrl: inputs.baseUrl,
+      apiKey: inputs.apiKey,
+      pageSize: inputs.pageSize,
+      metrics: inputs.metrics,
+      configVars: inputs.configVars,
+      fetch: environment.fetch,
+      sleep: environment.sleep,
+      now: environment.now,
+      random: environment.random,
+      log: (line) => log.debug(line),
+    });
+  let fetched;
+  let timedOut = false;
+  if (inputs.wait === undefined) {
+    fetched = await fetchOnce();
+  } else {
+    log.group("Waiting for the candidate runs to finish");
+    try {
+      const waited = await waitForRuns(fetchOnce, {
+        timeoutMs: inputs.wait.timeoutMs,
+        intervalMs: inputs.wait.intervalMs,
+        now: environment.now,
+        sleep: environment.sleep,
+        progress: (line) => log.info(line),
+      });
+      fetched = waited.fetched;
+      timedOut = waited.timedOut;
+    } finally {
+      log.endGroup();
+    }
+    if (timedOut) {
+      log.warning(
+        `WAIT_TIMEOUT: candidates still unfinished after ${
+          Math.round(inputs.wait.timeoutMs / 1000)
+        } s; reporting the runs as they are now`,
+      );
+    }
+  }
   if (plan.runId !== undefined && fetched.candidates.length === 0) {
     throw new WandbError(
       `RUN_ID: W&B has no run "${plan.runId}" in project "${inputs.entity}/${inputs.project}"`,
@@ -151,7 +182,7 @@ export async function runJob(
   } else {
     environment.printOutputs(formatPlainOutputs(outputs));
   }
-  return { runs, counts, analysis, gate, outputs };
+  return { runs, counts, analysis, gate, outputs, timedOut };
 }
 
 async function writeOutputFile(

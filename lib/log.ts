@@ -12,6 +12,10 @@ export interface Log {
   error(line: string): void;
   /** A debug line, shown only when debugging is on. */
   debug(line: string): void;
+  /** Starts a collapsible group of lines (GitHub Actions), or a titled section. */
+  group(title: string): void;
+  /** Ends the group. */
+  endGroup(): void;
 }
 
 /** How {@linkcode createLog} writes. */
@@ -54,6 +58,11 @@ export function createLog(options: LogOptions): Log {
       options.githubActions ? command("error", text) : plain("Error: ", text),
     debug: (text) => {
       if (options.debug) plain("[debug] ", text);
+    },
+    group: (title) =>
+      options.githubActions ? command("group", title) : plain("", `${title}:`),
+    endGroup: () => {
+      if (options.githubActions) options.write("::endgroup::");
     },
   };
 }
