@@ -267,13 +267,18 @@ function comparisonNotes(context: MarkdownReportContext): string[] {
   const directions = context.goals.map(({ metric, direction, inferred }) =>
     `${escapeMarkdown(metric)} ${
       direction === "max" ? "↑ higher is better" : "↓ lower is better"
-    }${inferred ? " (inferred from the name; set METRIC_GOALS to change)" : ""}`
+    }${inferred ? " (inferred)" : ""}`
   );
+  const anyInferred = context.goals.some(({ inferred }) => inferred);
   return [
     "",
     `Candidates are compared with ${how} per metric: ${values.join("; ")}.`,
     "",
-    `Directions: ${directions.join("; ")}.`,
+    `Directions: ${directions.join("; ")}.${
+      anyInferred
+        ? " Inferred directions come from the metric's name; set `METRIC_GOALS` to change them."
+        : ""
+    }`,
   ];
 }
 

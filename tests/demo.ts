@@ -1,8 +1,9 @@
 /**
  * `deno task demo`: starts the fake W&B server with the built-in sample
  * project (modelled on the original action's example table) and runs the CLI
- * against it, as a workflow would for commit 86edd03 with baselines. Writes
- * `./wandb_report.csv` and prints the outputs. No W&B account needed.
+ * against it, as a workflow would for commit 86edd03 with baselines and two
+ * gates. Writes `./wandb_report.csv` and `./wandb_report.md` and prints the
+ * outputs. No W&B account needed.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
 
 const fake = serveDemo();
 const output = "./wandb_report.csv";
+const report = "./wandb_report.md";
 const env: Record<string, string> = {
   INPUT_WANDB_API_KEY: DEMO_API_KEY,
   INPUT_PROJECT_NAME: "github/predict-issue-labels",
@@ -21,6 +23,10 @@ const env: Record<string, string> = {
   INPUT_DISPLAY_CONFIG_VARS: "['learning_rate', 'num_layers']",
   INPUT_WANDB_BASE_URL: fake.url,
   INPUT_OUTPUT_PATH: output,
+  INPUT_REPORT_MARKDOWN: report,
+  INPUT_THRESHOLDS: "val_acc>=0.6",
+  INPUT_FAIL_ON_REGRESSION: "val_loss",
+  INPUT_REGRESSION_TOLERANCE: "5%",
 };
 console.log(`Fake W&B serving the demo project at ${fake.url}\n`);
 let code = 1;
@@ -35,5 +41,6 @@ try {
 }
 if (code === 0) {
   console.log(`\n${output}:\n${await Deno.readTextFile(output)}`);
+  console.log(`${report}:\n${await Deno.readTextFile(report)}`);
 }
 Deno.exit(code);
