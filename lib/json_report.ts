@@ -1,37 +1,16 @@
-import type { BaselineAggregate, RunAnalysis } from "./baseline_comparison.ts";
 import type { CategorisedRuns } from "./categorise.ts";
 import { lookUp } from "./csv_report.ts";
 import type { GateResult } from "./gates.ts";
-import type { MetricGoal } from "./metric_goals.ts";
-import type { RunCounts } from "./run_counts.ts";
+import type { MarkdownReportContext } from "./markdown_report.ts";
 import { runUrl } from "./run_url.ts";
 
 /** The JSON report's schema version; bumped on any incompatible change. */
 export const JSON_REPORT_VERSION = 1;
 
-/** What the JSON report is built from besides the runs. */
-export interface JsonReportContext {
-  /** The W&B app URL, for run URLs. */
-  appUrl: string;
-  /** The W&B entity. */
-  entity: string;
-  /** The W&B project. */
-  project: string;
-  /** What was queried. */
-  selection: { runId?: string; githubSha?: string; secondarySha?: string };
-  /** The display metrics and their directions. */
-  goals: readonly MetricGoal[];
-  /** The display config vars. */
-  configVars: readonly string[];
-  /** How baselines were aggregated. */
-  aggregate: BaselineAggregate;
-  /** Baseline values and comparisons. */
-  analysis: RunAnalysis;
-  /** The counts. */
-  counts: RunCounts;
-  /** The gates' verdict. */
-  gate: GateResult;
-}
+/** What the JSON report is built from besides the runs: the report's context, with the gates' verdict required. */
+export type JsonReportContext =
+  & Omit<MarkdownReportContext, "charts" | "csvName" | "maxLength" | "gate">
+  & { gate: GateResult };
 
 /**
  * The machine-readable report (schema in the README): every run with its

@@ -1,5 +1,6 @@
 /** Test helpers shared by the integration tests: a demo fake, a captured log, a temp folder. */
 import { createLog, type Log } from "../lib/log.ts";
+import type { WandbRun } from "../lib/wandb_run.ts";
 import { DEMO_API_KEY, demoProject } from "./fake_wandb/sample_data.ts";
 import {
   type FakeProject,
@@ -111,3 +112,19 @@ export const DEMO_SHA_OUTPUTS: Readonly<Record<string, string>> = {
   BOOL_PASSED: "True",
   GATE_FAILURES: "",
 };
+
+/** A finished run with no tags, config or summary, changed by `fields`. */
+export function makeRun(
+  fields: Partial<WandbRun> & { runId: string },
+): WandbRun {
+  return {
+    displayName: fields.runId,
+    state: "finished",
+    tags: [],
+    description: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    config: {},
+    summary: {},
+    ...fields,
+  };
+}

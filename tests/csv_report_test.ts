@@ -1,3 +1,4 @@
+import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import {
@@ -10,18 +11,13 @@ import {
 import { InputError } from "../lib/errors.ts";
 import type { WandbRun } from "../lib/wandb_run.ts";
 
-function run(overrides: Partial<WandbRun>): WandbRun {
-  return {
+function run(overrides: Partial<WandbRun>) {
+  return makeRun({
     runId: "e6lo523p",
     displayName: "dashing-leaf-4",
-    state: "finished",
-    tags: [],
-    description: null,
     createdAt: "2020-04-01T00:00:00.000Z",
-    config: {},
-    summary: {},
     ...overrides,
-  };
+  });
 }
 
 const CONTEXT = {

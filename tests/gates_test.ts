@@ -1,3 +1,5 @@
+import { makeRun } from "./_helpers.ts";
+import type { WandbRun } from "../lib/wandb_run.ts";
 import assert from "node:assert/strict";
 import { analyseRuns } from "../lib/baseline_comparison.ts";
 import { InputError } from "../lib/errors.ts";
@@ -13,23 +15,13 @@ import {
   parseMetricGoals,
 } from "../lib/metric_goals.ts";
 import { countRuns } from "../lib/run_counts.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
 
 function run(
   runId: string,
   state: string,
   summary: Record<string, unknown>,
-): WandbRun {
-  return {
-    runId,
-    displayName: runId,
-    state,
-    tags: [],
-    description: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    config: {},
-    summary,
-  };
+) {
+  return makeRun({ runId, state, summary });
 }
 
 const NONE: GateOptions = {

@@ -1,3 +1,4 @@
+import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import {
   analyseRuns,
@@ -8,7 +9,6 @@ import { evaluateGates, type GateOptions } from "../lib/gates.ts";
 import { escapeMarkdown, markdownReport } from "../lib/markdown_report.ts";
 import { metricGoals } from "../lib/metric_goals.ts";
 import { countRuns } from "../lib/run_counts.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
 
 const GOLDEN = new URL("./testdata/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
@@ -19,18 +19,16 @@ function run(
   state: string,
   summary: Record<string, unknown>,
   config: Record<string, unknown> = { learning_rate: 0.001 },
-): WandbRun {
+) {
   clock++;
-  return {
+  return makeRun({
     runId,
     displayName: `run-${runId}`,
     state,
-    tags: [],
-    description: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, clock)).toISOString(),
-    config,
     summary,
-  };
+    config,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, clock)).toISOString(),
+  });
 }
 
 const NO_GATES: GateOptions = {

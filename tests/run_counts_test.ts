@@ -1,19 +1,10 @@
+import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import { categoriseRuns } from "../lib/categorise.ts";
 import { countOutputs, countRuns } from "../lib/run_counts.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
 
-function run(runId: string, state: string): WandbRun {
-  return {
-    runId,
-    displayName: runId,
-    state,
-    tags: [],
-    description: null,
-    createdAt: "2020-04-01T00:00:00.000Z",
-    config: {},
-    summary: {},
-  };
+function run(runId: string, state: string) {
+  return makeRun({ runId, state });
 }
 
 Deno.test("every W&B state is counted, and a candidate is never also a baseline", () => {
