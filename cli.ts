@@ -36,6 +36,10 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = [
   "GITHUB_OUTPUT",
   "GITHUB_STEP_SUMMARY",
   "GITHUB_ACTIONS",
+  "GITHUB_TOKEN",
+  "GITHUB_EVENT_PATH",
+  "GITHUB_API_URL",
+  "GITHUB_REPOSITORY",
 ];
 
 const FLAGS: Record<string, InputName> = {
@@ -63,6 +67,8 @@ const FLAGS: Record<string, InputName> = {
   "wait-timeout": "WAIT_TIMEOUT",
   "poll-interval": "POLL_INTERVAL",
   "fail-on-timeout": "FAIL_ON_TIMEOUT",
+  "comment": "COMMENT",
+  "comment-key": "COMMENT_KEY",
 };
 
 const HELP = `Usage: cli.ts [options]
@@ -104,6 +110,10 @@ Waiting for runs (optional):
   --wait-timeout <duration>    WAIT_TIMEOUT, e.g. 45m: poll until every candidate finished
   --poll-interval <duration>   POLL_INTERVAL (default 30s)
   --fail-on-timeout <bool>     FAIL_ON_TIMEOUT: exit 4 when the wait times out (default false)
+
+Pull request comment (optional; needs GITHUB_TOKEN in the environment):
+  --comment <bool>             COMMENT: post the report as a sticky PR comment, updated on reruns
+  --comment-key <key>          COMMENT_KEY: keeps several sticky comments apart (default "default")
   --help, --version
 
 The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.
@@ -155,7 +165,9 @@ export async function main(
       return 0;
     }
     const raw = readRawInputs(getEnv, flags.values, flags.debug);
-    secrets = raw.WANDB_API_KEY ? [raw.WANDB_API_KEY] : [];
+    secrets = [raw.WANDB_API_KEY, raw.GITHUB_TOKEN].filter((secret) =>
+      secret !== undefined && secret.trim() !== ""
+    ) as string[];
     if (inGithubActions && raw.WANDB_API_KEY) {
       stdout(`::add-mask::${raw.WANDB_API_KEY}`);
     }
@@ -177,6 +189,11 @@ export async function main(
       githubOutputPath: getEnv("GITHUB_OUTPUT") || undefined,
       stepSummaryPath,
       printOutputs: (text) => stdout(text.trimEnd()),
+      github: {
+        apiUrl: getEnv("GITHUB_API_URL") || undefined,
+        repository: getEnv("GITHUB_REPOSITORY") || undefined,
+        eventPath: getEnv("GITHUB_EVENT_PATH") || undefined,
+      },
     });
     if (inputs.failOnGate && !gate.passed) {
       reportError(
@@ -253,6 +270,7 @@ function readRawInputs(
   }
   raw.WANDB_API_KEY ??= getEnv("WANDB_API_KEY");
   raw.WANDB_BASE_URL ??= getEnv("WANDB_BASE_URL");
+  raw.GITHUB_TOKEN ??= getEnv("GITHUB_TOKEN");
   if (debugFlag) raw.DEBUG = "true";
   return raw;
 }

@@ -27,6 +27,7 @@
 export { InputError, WandbError } from "./lib/errors.ts";
 export {
   type ActionInputs,
+  type CommentInputs,
   DEFAULT_BASE_URL,
   DEFAULT_CSV_NAME,
   DEFAULT_MARKDOWN_NAME,
@@ -138,3 +139,11 @@ export {
   type WaitOptions,
   type WaitResult,
 } from "./lib/wait_for_runs.ts";
+export {
+  commentMarker,
+  GithubCommentError,
+  type PrCommentOptions,
+  type PrCommentResult,
+  pullRequestNumber,
+  upsertPrComment,
+} from "./lib/pr_comment.ts";

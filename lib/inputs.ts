@@ -12,6 +12,7 @@ import {
   parseMetricGoals,
 } from "./metric_goals.ts";
 import { parseDuration } from "./wait_for_runs.ts";
+import { commentMarker } from "./pr_comment.ts";
 import { quoteForMessage } from "./_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -42,6 +43,9 @@ export const INPUT_NAMES = [
   "WAIT_TIMEOUT",
   "POLL_INTERVAL",
   "FAIL_ON_TIMEOUT",
+  "COMMENT",
+  "COMMENT_KEY",
+  "GITHUB_TOKEN",
 ] as const;
 
 /** One of {@linkcode INPUT_NAMES}. */
@@ -108,6 +112,16 @@ export interface ActionInputs {
   failOnGate: boolean;
   /** How to wait for unfinished candidates; absent means no waiting. */
   wait?: WaitInputs;
+  /** The sticky PR comment, when `COMMENT` is on. */
+  comment?: CommentInputs;
+}
+
+/** The inputs of the sticky pull request comment. */
+export interface CommentInputs {
+  /** Tells this comment apart from other sticky ones on the pull request. */
+  key: string;
+  /** The GitHub token; never printed. */
+  token: string;
 }
 
 /** The inputs for waiting until the candidates finish. */
@@ -246,7 +260,9 @@ export function parseInputs(
       ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${name}`
       : `./${name}`;
   const metrics = parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? "");
-  const reportAsked = REPORT_INPUTS.some((name) => value(name) !== undefined);
+  const comment = parseComment(raw);
+  const reportAsked = comment.comment !== undefined ||
+    REPORT_INPUTS.some((name) => value(name) !== undefined);
   const jsonPath = value("REPORT_JSON");
   const report: ReportInputs = {
     ...(reportAsked
@@ -302,8 +318,32 @@ export function parseInputs(
     gates,
     failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
     ...parseWait(raw),
+    ...comment,
   };
   return { inputs, notices };
+}
+
+function parseComment(raw: RawInputs): { comment?: CommentInputs } {
+  if (!parseSwitch("COMMENT", raw.COMMENT ?? "")) return {};
+  const key = raw.COMMENT_KEY?.trim() || "default";
+  try {
+    commentMarker(key);
+  } catch {
+    throw new InputError(
+      "COMMENT_KEY",
+      `expected 1 to 64 letters, digits, "_", "." or "-", got ${
+        quoteForMessage(key)
+      }`,
+    );
+  }
+  const token = raw.GITHUB_TOKEN?.trim() ?? "";
+  if (token === "") {
+    throw new InputError(
+      "GITHUB_TOKEN",
+      "required with COMMENT: true (the action passes github.token by default)",
+    );
+  }
+  return { comment: { key, token } };
 }
 
 function parseWait(raw: RawInputs): { wait?: WaitInputs } {

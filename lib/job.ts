@@ -11,6 +11,7 @@ import type { ActionInputs } from "./inputs.ts";
 import { jsonReport } from "./json_report.ts";
 import type { Log } from "./log.ts";
 import {
+  COMMENT_MAX_LENGTH,
   markdownReport,
   type MarkdownReportContext,
   SUMMARY_MAX_LENGTH,
@@ -20,6 +21,12 @@ import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
 import { appUrlFor } from "./run_url.ts";
 import { writeFileAtomically } from "./atomic_write.ts";
 import { waitForRuns } from "./wait_for_runs.ts";
+import {
+  commentMarker,
+  GithubCommentError,
+  pullRequestNumber,
+  upsertPrComment,
+} from "./pr_comment.ts";
 
 /** What the job needs from its surroundings, injectable for tests. */
 export interface JobEnvironment
@@ -32,6 +39,8 @@ export interface JobEnvironment
   stepSummaryPath?: string;
   /** Prints outputs when not inside GitHub Actions. */
   printOutputs: (text: string) => void;
+  /** Where a pull request comment goes: `$GITHUB_API_URL`, `$GITHUB_REPOSITORY`, `$GITHUB_EVENT_PATH`. */
+  github?: { apiUrl?: string; repository?: string; eventPath?: string };
 }
 
 /** What the job produced. */
@@ -182,6 +191,13 @@ export async function runJob(
   } else {
     environment.printOutputs(formatPlainOutputs(outputs));
   }
+  if (inputs.comment !== undefined) {
+    await commentOnPullRequest(
+      inputs.comment,
+      (maxLength) => markdownReport(runs, { ...reportContext, maxLength }),
+      environment,
+    );
+  }
   return { runs, counts, analysis, gate, outputs, timedOut };
 }
 
@@ -197,4 +213,45 @@ async function writeOutputFile(
       }`,
     );
   });
+}
+
+/**
+ * Posts or updates the sticky comment. A run that is not for a pull request,
+ * or a token that may not comment (a fork's), is a warning: the report is
+ * still in the job summary and the files.
+ */
+async function commentOnPullRequest(
+  comment: { key: string; token: string },
+  report: (maxLength: number) => string,
+  environment: JobEnvironment,
+): Promise<void> {
+  const { log, github = {} } = environment;
+  const event = github.eventPath === undefined
+    ? undefined
+    : JSON.parse(await Deno.readTextFile(github.eventPath));
+  const pullNumber = pullRequestNumber(event);
+  if (pullNumber === undefined || github.repository === undefined) {
+    log.warning(
+      "COMMENT: this run is not for a pull request, so no comment was posted; the report is in the job summary",
+    );
+    return;
+  }
+  try {
+    const result = await upsertPrComment({
+      apiUrl: github.apiUrl ?? "https://api.github.com",
+      repository: github.repository,
+      pullNumber,
+      token: comment.token,
+      commentKey: comment.key,
+      body: report(COMMENT_MAX_LENGTH - commentMarker(comment.key).length - 1),
+      fetch: environment.fetch,
+      sleep: environment.sleep,
+      now: environment.now,
+      random: environment.random,
+    });
+    log.info(`Pull request comment ${result.action}: ${result.url}`);
+  } catch (error) {
+    if (!(error instanceof GithubCommentError) || !error.forbidden) throw error;
+    log.warning(`COMMENT: ${error.message}; the report is in the job summary`);
+  }
 }

@@ -15,6 +15,7 @@ import {
   tempFolder,
 } from "./_helpers.ts";
 import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+import { startFakeGithub } from "./fake_github/server.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const ACTION_TEXT = await Deno.readTextFile(`${ROOT}/action.yml`);
@@ -85,7 +86,7 @@ Deno.test("the run: step grants exactly the environment variables the CLI reads"
     match[1].split(",").sort(),
     [...ENVIRONMENT_VARIABLES].sort(),
   );
-  assert.match(runStep.run!, /--allow-net="\$host"/);
+  assert.match(runStep.run!, /--allow-net="\$net"/);
   assert.doesNotMatch(runStep.run!, /--allow-all|-A\b|--allow-run|--allow-ffi/);
 });
 
@@ -254,6 +255,132 @@ Deno.test("report and gates through the run: step: files and summary first, then
     );
   } finally {
     await fake.close();
+    await parent.remove();
+  }
+});
+
+Deno.test("COMMENT through the run: step: one sticky comment, updated on the rerun; a fork's token only warns", async (t) => {
+  const fake = startDemoWandb();
+  const token = "ghs_" + "t".repeat(36);
+  const existing = Array.from({ length: 75 }, (_, index) => ({
+    id: index + 1,
+    body: `unrelated comment ${index + 1}`,
+  }));
+  const github = startFakeGithub({
+    token,
+    repository: "octo/model",
+    pullNumber: 7,
+    comments: existing,
+    maxPerPage: 30,
+  });
+  const parent = await tempFolder();
+  const workspace = `${parent.path}/workspace`;
+  await Deno.mkdir(workspace);
+  const eventPath = `${parent.path}/event.json`;
+  const runnerEnv = {
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: "octo/model",
+  };
+  const inputs = {
+    WANDB_API_KEY: DEMO_API_KEY,
+    PROJECT_NAME: "github/predict-issue-labels",
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "baseline",
+    DISPLAY_METRICS: "acc",
+    WANDB_BASE_URL: fake.url,
+    COMMENT: "true",
+    GITHUB_TOKEN: token,
+  };
+  try {
+    await Deno.writeTextFile(
+      eventPath,
+      JSON.stringify({ pull_request: { number: 7 } }),
+    );
+    await t.step("created, then updated in place", async () => {
+      for (const _ of [1, 2]) {
+        const result = await runActionStep(inputs, workspace, runnerEnv);
+        assert.equal(result.code, 0, result.stderr);
+        assert.ok(!`${result.stdout}${result.stderr}`.includes(token));
+      }
+      assert.equal(github.comments.length, 76);
+      const ours = github.comments.filter((comment) =>
+        comment.body.includes("<!-- wandb-runs-report:default -->")
+      );
+      assert.equal(ours.length, 1);
+      assert.match(ours[0].body, /### W&B runs in/);
+      const posts = github.requests.filter((request) =>
+        request.method === "POST"
+      );
+      const patches = github.requests.filter((request) =>
+        request.method === "PATCH"
+      );
+      assert.deepEqual([posts.length, patches.length], [1, 1]);
+    });
+    await t.step("a push event only warns", async () => {
+      await Deno.writeTextFile(eventPath, JSON.stringify({ ref: "main" }));
+      const result = await runActionStep(inputs, workspace, runnerEnv);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(
+        result.stderr,
+        /^::warning::COMMENT: this run is not for a pull request/m,
+      );
+    });
+  } finally {
+    await fake.close();
+    await github.close();
+    await parent.remove();
+  }
+});
+
+Deno.test("COMMENT with a fork's read-only token warns and still writes everything", async () => {
+  const fake = startDemoWandb();
+  const token = "ghs_" + "r".repeat(36);
+  const github = startFakeGithub({
+    token,
+    repository: "octo/model",
+    readOnly: true,
+  });
+  const parent = await tempFolder();
+  const workspace = `${parent.path}/workspace`;
+  await Deno.mkdir(workspace);
+  const eventPath = `${parent.path}/event.json`;
+  await Deno.writeTextFile(
+    eventPath,
+    JSON.stringify({ pull_request: { number: 1 } }),
+  );
+  try {
+    const result = await runActionStep(
+      {
+        WANDB_API_KEY: DEMO_API_KEY,
+        PROJECT_NAME: "github/predict-issue-labels",
+        FILTER_GITHUB_SHA: DEMO_SHA,
+        WANDB_BASE_URL: fake.url,
+        COMMENT: "true",
+        GITHUB_TOKEN: token,
+      },
+      workspace,
+      {
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: "octo/model",
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /^::warning::COMMENT: .*read-only GITHUB_TOKEN/m,
+    );
+    const files = await readTree(workspace);
+    assert.ok(files[`${workspace}/wandb_report.csv`]);
+    assert.ok(files[`${workspace}/wandb_report.md`]);
+    assert.equal(
+      readOutputsFile(files[`${workspace}/github_output`]).NUM_FINISHED,
+      "3",
+    );
+  } finally {
+    await fake.close();
+    await github.close();
     await parent.remove();
   }
 });

@@ -1,0 +1,427 @@
+import assert from "node:assert/strict";
+import {
+  commentMarker,
+  GithubCommentError,
+  type PrCommentOptions,
+  pullRequestNumber,
+  upsertPrComment,
+} from "../lib/pr_comment.ts";
+import {
+  type FakeComment,
+  type FakeGithub,
+  type FakeGithubOptions,
+  startFakeGithub,
+} from "./fake_github/server.ts";
+
+const TOKEN = "ghs_prCommentTestToken0123456789";
+const REPOSITORY = "octo/app";
+const PULL_NUMBER = 12;
+const COMMENTS_PATH = `/repos/${REPOSITORY}/issues/${PULL_NUMBER}/comments`;
+const MARKER = "<!-- wandb-runs-report:default -->";
+
+function unrelatedComments(count: number): FakeComment[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: 1000 + index,
+    body: `comment ${index + 1}`,
+    user: "reviewer",
+  }));
+}
+
+/** Runs `body` against a fresh fake serving PR #12 of octo/app, closing it afterwards. */
+async function withFake(
+  body: (fake: FakeGithub) => Promise<void>,
+  options: Partial<FakeGithubOptions> = {},
+) {
+  const fake = startFakeGithub({
+    token: TOKEN,
+    repository: REPOSITORY,
+    pullNumber: PULL_NUMBER,
+    ...options,
+  });
+  try {
+    await body(fake);
+  } finally {
+    await fake.close();
+  }
+}
+
+/** Options for the fake, recording waits instead of waiting. */
+function optionsFor(
+  fake: FakeGithub,
+  overrides: Partial<PrCommentOptions> = {},
+): PrCommentOptions & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    apiUrl: fake.url,
+    repository: REPOSITORY,
+    pullNumber: PULL_NUMBER,
+    token: TOKEN,
+    body: "## W&B runs",
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    random: () => 0,
+    waits,
+    ...overrides,
+  };
+}
+
+function requestLines(fake: FakeGithub): string[] {
+  return fake.requests.map(({ method, path, query }) => {
+    const search = new URLSearchParams(query).toString();
+    return `${method} ${path}${search === "" ? "" : `?${search}`}`;
+  });
+}
+
+Deno.test("creates the comment after reading every page, then updates it", () =>
+  withFake(async (fake) => {
+    const created = await upsertPrComment(optionsFor(fake));
+    const id = fake.comments.at(-1)!.id;
+    assert.deepEqual(created, {
+      action: "created",
+      commentId: id,
+      url: `https://github.com/octo/app/pull/12#issuecomment-${id}`,
+    });
+    assert.deepEqual(requestLines(fake), [
+      `GET ${COMMENTS_PATH}?per_page=100`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=2`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=3`,
+      `POST ${COMMENTS_PATH}`,
+    ]);
+    assert.equal(fake.comments.length, 76);
+    assert.equal(fake.comments.at(-1)!.body, `${MARKER}\n## W&B runs`);
+
+    fake.requests.length = 0;
+    const updated = await upsertPrComment(
+      optionsFor(fake, { body: "## W&B runs, again" }),
+    );
+    assert.deepEqual(updated, { ...created, action: "updated" });
+    assert.deepEqual(requestLines(fake), [
+      `GET ${COMMENTS_PATH}?per_page=100`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=2`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=3`,
+      `PATCH /repos/octo/app/issues/comments/${id}`,
+    ]);
+    assert.equal(fake.comments.length, 76);
+    assert.equal(fake.comments.at(-1)!.body, `${MARKER}\n## W&B runs, again`);
+  }, { comments: unrelatedComments(75), maxPerPage: 30 }));
+
+Deno.test("sends GitHub's headers with the token as a Bearer", () =>
+  withFake(async (fake) => {
+    await upsertPrComment(optionsFor(fake));
+    for (const { headers } of fake.requests) {
+      assert.equal(headers.authorization, `Bearer ${TOKEN}`);
+      assert.equal(headers.accept, "application/vnd.github+json");
+      assert.equal(headers["x-github-api-version"], "2022-11-28");
+      assert.match(headers["user-agent"], /^wandb-runs-action/);
+    }
+  }));
+
+Deno.test("two comment keys keep two comments", () =>
+  withFake(async (fake) => {
+    const nightly = await upsertPrComment(
+      optionsFor(fake, { commentKey: "nightly" }),
+    );
+    const sweep = await upsertPrComment(
+      optionsFor(fake, { commentKey: "sweep-1.b_2" }),
+    );
+    const again = await upsertPrComment(
+      optionsFor(fake, { commentKey: "nightly", body: "newer" }),
+    );
+    assert.notEqual(nightly.commentId, sweep.commentId);
+    assert.deepEqual(again, { ...nightly, action: "updated" });
+    assert.deepEqual(fake.comments.map((comment) => comment.body), [
+      "<!-- wandb-runs-report:nightly -->\nnewer",
+      "<!-- wandb-runs-report:sweep-1.b_2 -->\n## W&B runs",
+    ]);
+  }));
+
+Deno.test("finds the marked comment on page 3 and stops reading there", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(optionsFor(fake));
+    assert.deepEqual(result, {
+      action: "updated",
+      commentId: 1070,
+      url: "https://github.com/octo/app/pull/12#issuecomment-1070",
+    });
+    assert.deepEqual(requestLines(fake), [
+      `GET ${COMMENTS_PATH}?per_page=100`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=2`,
+      `GET ${COMMENTS_PATH}?per_page=30&page=3`,
+      "PATCH /repos/octo/app/issues/comments/1070",
+    ]);
+    assert.equal(fake.comments[70].body, `${MARKER}\n## W&B runs`);
+    assert.equal(fake.comments[80].body, `old report\n${MARKER}`);
+    assert.equal(fake.comments.length, 100);
+  }, {
+    maxPerPage: 30,
+    comments: unrelatedComments(100).map((comment, index) =>
+      index === 70 || index === 80
+        ? { ...comment, body: `old report\n${MARKER}` }
+        : comment
+    ),
+  }));
+
+Deno.test("a fork's read-only token fails as forbidden, without retrying", () =>
+  withFake(async (fake) => {
+    const options = optionsFor(fake);
+    await assert.rejects(upsertPrComment(options), (error) => {
+      assert.ok(error instanceof GithubCommentError);
+      assert.equal(error.status, 403);
+      assert.equal(error.forbidden, true);
+      assert.match(
+        error.message,
+        /^Cannot comment on octo\/app#12: GitHub answered HTTP 403 \(Resource not accessible by integration\): the token cannot write comments here; .*read-only GITHUB_TOKEN.*pull-requests: write/,
+      );
+      return true;
+    });
+    assert.deepEqual(options.waits, []);
+    assert.equal(fake.requests.filter((r) => r.method === "POST").length, 1);
+  }, { readOnly: true }));
+
+Deno.test("retries 5xx with the shared backoff, then gives up", async (t) => {
+  await t.step("502 then 503, then success", () =>
+    withFake(async (fake) => {
+      fake.failNext({ status: 502 }, { status: 503, body: "<html>" });
+      const options = optionsFor(fake);
+      assert.equal((await upsertPrComment(options)).action, "created");
+      assert.deepEqual(options.waits, [2000, 4000]);
+      assert.equal(fake.comments.length, 1);
+    }));
+  await t.step("502 on every attempt", () =>
+    withFake(async (fake) => {
+      fake.failNext(...Array(4).fill({ status: 502 }));
+      const options = optionsFor(fake);
+      await assert.rejects(upsertPrComment(options), (error) => {
+        assert.ok(error instanceof GithubCommentError);
+        assert.equal(error.status, 502);
+        assert.equal(error.forbidden, false);
+        assert.match(error.message, /HTTP 502.*\(gave up after 4 attempts\)$/);
+        return true;
+      });
+      assert.deepEqual(options.waits, [2000, 4000, 8000]);
+      assert.equal(fake.requests.length, 4);
+    }));
+});
+
+Deno.test("waits out secondary rate limits", async (t) => {
+  const now = Date.parse("2026-11-23T10:00:00Z");
+  await t.step("403 with retry-after: 1", () =>
+    withFake(async (fake) => {
+      fake.failNext({
+        status: 403,
+        headers: { "retry-after": "1" },
+        body: JSON.stringify({
+          message: "You have exceeded a secondary rate limit.",
+        }),
+      });
+      const options = optionsFor(fake);
+      assert.equal((await upsertPrComment(options)).action, "created");
+      assert.deepEqual(options.waits, [1000]);
+    }));
+  await t.step(
+    "403 with no requests remaining until the reset",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({
+          status: 403,
+          headers: {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(now / 1000 + 7),
+          },
+        }, { status: 429 });
+        const options = optionsFor(fake, { now: () => now });
+        assert.equal((await upsertPrComment(options)).action, "created");
+        assert.deepEqual(options.waits, [7000, 4000]);
+      }),
+  );
+  await t.step(
+    "a reset more than 60 s away fails at once",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({
+          status: 403,
+          headers: {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(now / 1000 + 600),
+          },
+        });
+        const options = optionsFor(fake, { now: () => now });
+        await assert.rejects(upsertPrComment(options), (error) => {
+          assert.ok(error instanceof GithubCommentError);
+          assert.equal(error.forbidden, false);
+          assert.match(error.message, /asked to wait 600 s/);
+          return true;
+        });
+        assert.deepEqual(options.waits, []);
+      }),
+  );
+});
+
+Deno.test("a bad token fails without the token in the message", () =>
+  withFake(async (fake) => {
+    const wrongToken = "ghs_wrongToken9876543210";
+    fake.failNext({ status: 401 }, {
+      status: 401,
+      body: JSON.stringify({
+        message: `Bad credentials: ${"x".repeat(270)} ${TOKEN}`,
+      }),
+    });
+    for (const token of [wrongToken, TOKEN]) {
+      const options = optionsFor(fake, { token });
+      await assert.rejects(upsertPrComment(options), (error) => {
+        assert.ok(error instanceof GithubCommentError);
+        assert.equal(error.status, 401);
+        assert.equal(error.forbidden, false);
+        assert.ok(!error.message.includes(token.slice(0, 8)), error.message);
+        assert.ok(!error.message.includes("\n"));
+        assert.match(error.message, /HTTP 401.*invalid or expired/);
+        return true;
+      });
+      assert.deepEqual(options.waits, []);
+    }
+    await assert.rejects(
+      upsertPrComment(optionsFor(fake, { token: wrongToken })),
+      /Cannot list the comments on octo\/app#12: GitHub answered HTTP 401 \(Bad credentials\)/,
+    );
+  }));
+
+Deno.test("an unknown pull request fails as forbidden", () =>
+  withFake(async (fake) => {
+    await assert.rejects(
+      upsertPrComment(optionsFor(fake, { pullNumber: 13 })),
+      (error) => {
+        assert.ok(error instanceof GithubCommentError);
+        assert.deepEqual([error.status, error.forbidden], [404, true]);
+        assert.match(error.message, /cannot see it$/);
+        return true;
+      },
+    );
+  }));
+
+Deno.test("a next page on another origin, or read before, is not asked for", async (t) => {
+  await t.step("another origin", () =>
+    withFake(async (fake) => {
+      fake.failNext({
+        status: 200,
+        body: "[]",
+        headers: { link: '<https://elsewhere.example/page2>; rel="next"' },
+      });
+      await assert.rejects(
+        upsertPrComment(optionsFor(fake)),
+        /next page is on another origin \(https:\/\/elsewhere\.example\)/,
+      );
+      assert.equal(fake.requests.length, 1);
+    }));
+  await t.step("a page read before", () =>
+    withFake(async (fake) => {
+      const firstPage = `${fake.url}${COMMENTS_PATH}?per_page=100`;
+      fake.failNext({
+        status: 200,
+        body: "[]",
+        headers: { link: `<${firstPage}>; rel="next"` },
+      });
+      await assert.rejects(
+        upsertPrComment(optionsFor(fake)),
+        /was already read$/,
+      );
+      assert.equal(fake.requests.length, 1);
+    }));
+});
+
+Deno.test("works with a GitHub Enterprise Server API URL", () =>
+  withFake(async (fake) => {
+    const options = optionsFor(fake, { apiUrl: `${fake.url}/api/v3/` });
+    assert.equal((await upsertPrComment(options)).action, "updated");
+    assert.deepEqual(requestLines(fake), [
+      `GET /api/v3${COMMENTS_PATH}?per_page=100`,
+      `GET /api/v3${COMMENTS_PATH}?per_page=100&page=2`,
+      "PATCH /api/v3/repos/octo/app/issues/comments/1149",
+    ]);
+  }, {
+    pathPrefix: "/api/v3",
+    comments: [
+      ...unrelatedComments(149),
+      { id: 1149, body: `${MARKER}\nold` },
+    ],
+  }));
+
+Deno.test("refuses bad input before sending anything", async (t) => {
+  await t.step(
+    "a body over 65,536 characters with its marker",
+    () =>
+      withFake(async (fake) => {
+        const room = 65_536 - MARKER.length - 1;
+        await assert.rejects(
+          upsertPrComment(optionsFor(fake, { body: "x".repeat(room + 1) })),
+          RangeError,
+        );
+        assert.equal(fake.requests.length, 0);
+        await upsertPrComment(optionsFor(fake, { body: "x".repeat(room) }));
+        assert.equal(fake.comments[0].body.length, 65_536);
+      }),
+  );
+  await t.step(
+    "a malformed comment key, repository or pull number",
+    () =>
+      withFake(async (fake) => {
+        for (
+          const overrides of [
+            { commentKey: "a b" },
+            { commentKey: "k".repeat(65) },
+            { commentKey: "" },
+            { repository: "octo" },
+            { pullNumber: 0 },
+            { apiUrl: "api.github.com" },
+            { token: "" },
+          ]
+        ) {
+          await assert.rejects(
+            upsertPrComment(optionsFor(fake, overrides)),
+            TypeError,
+            JSON.stringify(overrides),
+          );
+        }
+        assert.equal(fake.requests.length, 0);
+      }),
+  );
+});
+
+Deno.test("commentMarker hides the key in an HTML comment", () => {
+  assert.equal(commentMarker("default"), MARKER);
+  assert.throws(() => commentMarker("-->"), TypeError);
+});
+
+Deno.test("pullRequestNumber reads the event payload", async (t) => {
+  await t.step("pull_request", () => {
+    assert.equal(
+      pullRequestNumber({ action: "opened", pull_request: { number: 12 } }),
+      12,
+    );
+  });
+  await t.step("issue_comment on a pull request", () => {
+    assert.equal(
+      pullRequestNumber({
+        issue: {
+          number: 34,
+          pull_request: { url: "https://api.github.com/x" },
+        },
+      }),
+      34,
+    );
+  });
+  await t.step("issue_comment on an issue, push and others", () => {
+    for (
+      const payload of [
+        { issue: { number: 34 } },
+        { ref: "refs/heads/main", commits: [] },
+        { pull_request: { number: "12" } },
+        null,
+        "12",
+      ]
+    ) {
+      assert.equal(pullRequestNumber(payload), undefined);
+    }
+  });
+});
