@@ -1,0 +1,327 @@
+/**
+ * Renders the Markdown report's Mermaid `xychart-beta` blocks with the real
+ * Mermaid bundle in headless Chromium (Debian's `/usr/bin/chromium`, driven by
+ * playwright-core) and checks that each one draws a bar per run.
+ *
+ * Needs Debian's Chromium: `apt-get update && apt-get install -y chromium`.
+ * Writes a screenshot to `tests/output/mermaid_charts.png`.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+// Full npm specifiers until both packages are in deno.json's imports.
+import type { Browser, BrowserType } from "playwright-core";
+// Imported only so that Deno installs the package; its browser bundle is
+// served from disk below.
+import "mermaid/package.json" with { type: "json" };
+import { analyseRuns } from "../../lib/baseline_comparison.ts";
+import type { CategorisedRuns } from "../../lib/categorise.ts";
+import { markdownReport } from "../../lib/markdown_report.ts";
+import { metricGoals } from "../../lib/metric_goals.ts";
+import { countRuns } from "../../lib/run_counts.ts";
+import type { WandbRun } from "../../lib/wandb_run.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** The flags that keep Chromium from hanging on this machine's closed network. */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const HOSTILE_NAME = "a|b<img src=x onerror=alert(1)>";
+const SCREENSHOT = new URL("../output/mermaid_charts.png", import.meta.url);
+/**
+ * A bar of an `xychart-beta`: a `rect` in a bar series' group
+ * (`bar-plot-0`, one per `bar` line) of the plot. Not every `rect` of the SVG:
+ * the background is one too.
+ */
+const BAR_SELECTOR = 'g.plot > g[class^="bar-plot-"] > rect';
+/** An x-axis label of an `xychart-beta`. */
+const X_LABEL_SELECTOR = "g.bottom-axis > g.label > text";
+
+/** The text inside every ```mermaid fenced block of a Markdown document. */
+function mermaidBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```[ \t]*$/gm)].map((
+    match,
+  ) => match[1]);
+}
+
+/** The numbers in a block's `bar [...]` line. */
+function barValues(block: string): number[] {
+  const line = block.match(/^\s*bar \[(.*)\]\s*$/m);
+  assert.ok(line, `no bar line in:\n${block}`);
+  return line[1].split(",").map((value) => Number(value.trim())).filter(
+    Number.isFinite,
+  );
+}
+
+/** The labels in a block's `x-axis [...]` line. */
+function xAxisLabels(block: string): string[] {
+  const line = block.match(/^\s*x-axis (\[.*\])\s*$/m);
+  assert.ok(line, `no x-axis line in:\n${block}`);
+  return JSON.parse(line[1]);
+}
+
+function run(
+  runId: string,
+  summary: Record<string, unknown>,
+  displayName = `run-${runId}`,
+): WandbRun {
+  return {
+    runId,
+    displayName,
+    state: "finished",
+    tags: [],
+    description: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    config: {},
+    summary,
+  };
+}
+
+function report(): string {
+  const runs: CategorisedRuns = {
+    candidates: [
+      run("cand0001", { acc: 0.93, val_loss: 0.41 }),
+      run("cand0002", { acc: 0.88, val_loss: 0.39 }),
+      // No val_loss: one bar fewer in that chart.
+      run("cand0003", { acc: 0.9 }),
+    ],
+    baselines: [
+      run("base0001", { acc: 0.9, val_loss: 0.45 }),
+      run("base0002", { acc: 0.92, val_loss: 0.4 }, HOSTILE_NAME),
+    ],
+  };
+  const goals = metricGoals(["acc", "val_loss"]);
+  const aggregate = "best";
+  return markdownReport(runs, {
+    appUrl: "https://wandb.ai",
+    entity: "github",
+    project: "predict-issue-labels",
+    selection: { githubSha: "86edd034aaba1498dbae6465cf994de90be6a4b2" },
+    goals,
+    configVars: [],
+    aggregate,
+    analysis: analyseRuns(runs, { goals, aggregate }),
+    counts: countRuns(runs),
+    charts: true,
+    csvName: "wandb_report.csv",
+  });
+}
+
+/** Renders each chart into its own section; sets `body[data-done]` at the end. */
+const PAGE = `<!doctype html>
+<html>
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mermaid charts</title></head>
+<body style="margin: 0; background: white">
+<main id="charts"></main>
+<script src="/mermaid.min.js"></script>
+<script>
+(async function () {
+  var results = [];
+  try {
+    mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+    var charts = await (await fetch("/charts.json")).json();
+    for (var index = 0; index < charts.length; index++) {
+      var box = document.createElement("section");
+      box.id = "box-" + index;
+      box.style.width = "700px";
+      document.getElementById("charts").append(box);
+      try {
+        var rendered = await mermaid.render("chart-" + index, charts[index]);
+        box.innerHTML = rendered.svg;
+        results.push({ error: null });
+      } catch (error) {
+        results.push({ error: String(error && error.message || error) });
+      }
+    }
+  } catch (error) {
+    results.push({ error: "page: " + String(error && error.message || error) });
+  }
+  window.renderResults = results;
+  document.body.dataset.done = "true";
+})();
+</script>
+</body>
+</html>
+`;
+
+/**
+ * Loads playwright-core. On load, its bundled `is-wsl` calls
+ * `fs.existsSync("/proc/sys/fs/binfmt_misc/WSLInterop")`; Deno wants
+ * `--allow-all` for anything under `/proc` and throws `NotCapable` instead of
+ * answering `false`, so for the import that one check answers `false`.
+ */
+async function loadChromium(): Promise<BrowserType> {
+  const existsSync = fs.existsSync;
+  fs.existsSync = (path) => {
+    try {
+      return existsSync(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) return false;
+      throw error;
+    }
+  };
+  try {
+    return (await import("playwright-core")).chromium;
+  } finally {
+    fs.existsSync = existsSync;
+  }
+}
+
+async function assertChromiumInstalled() {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Error(
+      `${CHROMIUM} is missing: this browser test needs Debian's chromium. ` +
+        "Install it with `apt-get update && apt-get install -y chromium`.",
+    );
+  }
+}
+
+Deno.test("the report's Mermaid charts render as bar charts in Chromium", async (t) => {
+  await assertChromiumInstalled();
+
+  const markdown = report();
+  const blocks = mermaidBlocks(markdown);
+  await t.step("the report has one xychart per metric", () => {
+    assert.equal(blocks.length, 2, markdown);
+    for (const block of blocks) {
+      assert.match(block, /^xychart-beta\n/);
+      assert.doesNotMatch(block, /[<>|=]/, "HTML or a pipe reached the chart");
+    }
+    assert.deepEqual(xAxisLabels(blocks[0]), [
+      "run-cand0001",
+      "run-cand0002",
+      "run-cand0003",
+      "run-base0001 (baseline)",
+      "abimg srcx onerroralert1 (baseline)",
+    ]);
+    assert.deepEqual(xAxisLabels(blocks[1]), [
+      "run-cand0001",
+      "run-cand0002",
+      "run-base0001 (baseline)",
+      "abimg srcx onerroralert1 (baseline)",
+    ]);
+  });
+
+  const mermaidJs = await Deno.readFile(
+    new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
+  );
+  const unexpectedRequests: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/") {
+        return new Response(PAGE, {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        });
+      }
+      if (pathname === "/mermaid.min.js") {
+        return new Response(mermaidJs, {
+          headers: { "content-type": "text/javascript; charset=utf-8" },
+        });
+      }
+      if (pathname === "/charts.json") return Response.json(blocks);
+      unexpectedRequests.push(pathname);
+      return new Response("not found", { status: 404 });
+    },
+  );
+  try {
+    const chromium = await loadChromium();
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      timeout: 15_000,
+    });
+    try {
+      await checkCharts(t, browser, server.addr.port, blocks);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.shutdown();
+  }
+  assert.deepEqual(unexpectedRequests, [], "requests the page should not make");
+});
+
+async function checkCharts(
+  t: Deno.TestContext,
+  browser: Browser,
+  port: number,
+  blocks: readonly string[],
+) {
+  const page = await browser.newPage({
+    viewport: { width: 720, height: 600 },
+  });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector("body[data-done]", { state: "attached" });
+  await Deno.mkdir(new URL(".", SCREENSHOT), { recursive: true });
+  await Deno.writeFile(SCREENSHOT, await page.screenshot({ fullPage: true }));
+  const results = await page.evaluate("window.renderResults") as {
+    error: string | null;
+  }[];
+
+  await t.step("Mermaid rendered every chart without an error", () => {
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(results, blocks.map(() => ({ error: null })));
+  });
+
+  for (const [index, block] of blocks.entries()) {
+    const title = block.match(/^\s*title "(.*)"$/m)?.[1];
+    await t.step(`chart ${index} (${title})`, async () => {
+      const svg = page.locator(`svg#chart-${index}`);
+      assert.equal(await svg.count(), 1, "no <svg> for the chart");
+      const values = barValues(block);
+      const labels = xAxisLabels(block);
+      assert.equal(values.length, labels.length);
+      // Mermaid draws a rect per x-axis label, with a NaN height where the
+      // series has no value: a bar is a rect with a real height.
+      const rects = await svg.locator(BAR_SELECTOR).all();
+      assert.equal(rects.length, labels.length, "one rect per x-axis label");
+      const heights = (await Promise.all(
+        rects.map((rect) => rect.getAttribute("height")),
+      )).map(Number).filter((height) => Number.isFinite(height) && height > 0);
+      assert.equal(
+        heights.length,
+        values.length,
+        "one bar per run with a numeric value",
+      );
+      for (const [i, value] of values.entries()) {
+        for (const [j, other] of values.entries()) {
+          assert.equal(
+            Math.sign(heights[i] - heights[j]),
+            Math.sign(value - other),
+            `bar ${i} (${value}) against bar ${j} (${other})`,
+          );
+        }
+      }
+      assert.deepEqual(
+        await svg.locator(X_LABEL_SELECTOR).allTextContents(),
+        labels,
+      );
+      const axisText = (await svg.locator("g.bottom-axis").textContent()) ??
+        "";
+      for (const label of labels) assert.ok(axisText.includes(label), label);
+    });
+  }
+
+  await t.step("the hostile display name stays text", async () => {
+    assert.equal(await page.locator("img").count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+}
