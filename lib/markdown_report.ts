@@ -305,7 +305,10 @@ function chartSection(
       "xychart-beta",
       `  title "${mermaidLabel(metric)}"`,
       `  x-axis [${labels.join(", ")}]`,
-      `  y-axis "${mermaidLabel(metric)}"`,
+      // From zero, so that bar heights compare honestly.
+      `  y-axis "${mermaidLabel(metric)}" ${Math.min(0, ...values)} --> ${
+        Math.max(0, ...values)
+      }`,
       `  bar [${values.join(", ")}]`,
       "```",
     );
