@@ -278,3 +278,54 @@ Deno.test("as a subprocess with narrow permissions: NAME=value outside Actions, 
     await folder.remove();
   }
 });
+
+Deno.test("gates decide the exit code only with FAIL_ON_GATE", async (t) => {
+  const fake = startDemoWandb();
+  const folder = await tempFolder();
+  const base = {
+    INPUT_WANDB_API_KEY: DEMO_API_KEY,
+    INPUT_PROJECT_NAME: "github/predict-issue-labels",
+    INPUT_FILTER_GITHUB_SHA: DEMO_SHA,
+    INPUT_DISPLAY_METRICS: "acc",
+    INPUT_WANDB_BASE_URL: fake.url,
+    INPUT_OUTPUT_PATH: `${folder.path}/wandb_report.csv`,
+    INPUT_REPORT_MARKDOWN: `${folder.path}/wandb_report.md`,
+  };
+  const cases: [string, Record<string, string>, number, string][] = [
+    ["failing, not enforced", { INPUT_THRESHOLDS: "acc>=0.95" }, 0, "False"],
+    [
+      "failing, enforced",
+      { INPUT_THRESHOLDS: "acc>=0.95", INPUT_FAIL_ON_GATE: "true" },
+      3,
+      "False",
+    ],
+    [
+      "passing, enforced",
+      { INPUT_THRESHOLDS: "acc>=0.5", INPUT_FAIL_ON_GATE: "true" },
+      0,
+      "True",
+    ],
+    ["no gates, enforced", { INPUT_FAIL_ON_GATE: "true" }, 0, "True"],
+  ];
+  try {
+    for (const [name, env, code, passed] of cases) {
+      await t.step(name, async () => {
+        const result = await runCli([], { ...base, ...env });
+        assert.equal(result.code, code, result.stderr.join("\n"));
+        assert.ok(result.stdout.join("\n").includes(`BOOL_PASSED=${passed}`));
+        const files = await readTree(folder.path);
+        assert.ok(files[`${folder.path}/wandb_report.csv`]);
+        assert.ok(files[`${folder.path}/wandb_report.md`]);
+        if (code === 3) {
+          assert.equal(
+            result.stderr.at(-1),
+            "Error: FAIL_ON_GATE: 3 gate failure(s); see GATE_FAILURES",
+          );
+        }
+      });
+    }
+  } finally {
+    await fake.close();
+    await folder.remove();
+  }
+});
