@@ -28,3 +28,9 @@ export function formatNumber(value: number): string {
     ? String(value)
     : String(Number(value.toPrecision(4)));
 }
+
+/** Folds white space to single spaces and shortens to 300 characters: a server's text for a one-line message. */
+export function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}

@@ -1,6 +1,12 @@
 import { WandbError } from "./errors.ts";
-import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "./retry.ts";
-import { quoteForMessage, redactSecrets } from "./_message.ts";
+import {
+  backoffDelayMs,
+  isPermissionError,
+  isRetryableStatus,
+  parseRetryAfter,
+  sleep as wait,
+} from "./retry.ts";
+import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
 
 /** How to reach W&B and how patiently to ask. */
 export interface WandbConnection {
@@ -53,8 +59,7 @@ export async function postGraphql(
 ): Promise<unknown> {
   const fetchFn = connection.fetch ?? fetch;
   const now = connection.now ?? Date.now;
-  const sleep = connection.sleep ??
-    ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const sleep = connection.sleep ?? wait;
   const random = connection.random ?? Math.random;
   const log = connection.log ?? (() => {});
   const { timeoutMs, maxAttempts, maxTotalMs } = { ...DEFAULTS, ...connection };
@@ -131,10 +136,7 @@ async function attemptOnce(
     const text = await response.text();
     return readAnswer(status, text, retryAfterMs);
   } catch (error) {
-    if (
-      error instanceof Deno.errors.NotCapable ||
-      error instanceof Deno.errors.PermissionDenied
-    ) {
+    if (isPermissionError(error)) {
       return {
         kind: "failure",
         retryable: false,
@@ -243,9 +245,4 @@ function errorMessageOf(body: unknown): string | undefined {
 
 function describeBody(text: string): string {
   return text.trim() === "" ? "an empty body" : quoteForMessage(text, 120);
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

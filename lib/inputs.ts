@@ -354,20 +354,15 @@ function parseWait(raw: RawInputs): { wait?: WaitInputs } {
   );
   const interval = raw.POLL_INTERVAL?.trim() || "30s";
   const intervalMs = parseDuration("POLL_INTERVAL", interval);
-  if (timeout === "" || parseDuration("WAIT_TIMEOUT", timeout) === 0) return {};
+  const timeoutMs = timeout === "" ? 0 : parseDuration("WAIT_TIMEOUT", timeout);
+  if (timeoutMs === 0) return {};
   if (intervalMs < 1000) {
     throw new InputError(
       "POLL_INTERVAL",
       `expected at least 1s, got ${quoteForMessage(interval)}`,
     );
   }
-  return {
-    wait: {
-      timeoutMs: parseDuration("WAIT_TIMEOUT", timeout),
-      intervalMs,
-      failOnTimeout,
-    },
-  };
+  return { wait: { timeoutMs, intervalMs, failOnTimeout } };
 }
 
 /**

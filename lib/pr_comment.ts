@@ -6,9 +6,15 @@
  */
 
 import { z } from "zod";
-import { quoteForMessage, redactSecrets } from "./_message.ts";
+import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
 import { COMMENT_MAX_LENGTH } from "./markdown_report.ts";
-import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "./retry.ts";
+import {
+  backoffDelayMs,
+  isPermissionError,
+  isRetryableStatus,
+  parseRetryAfter,
+  sleep,
+} from "./retry.ts";
 
 /** Where to comment, what to say, and how patiently to ask. */
 export interface PrCommentOptions {
@@ -255,8 +261,7 @@ function connect(options: PrCommentOptions): Connection {
     origin: new URL(apiUrl).origin,
     token: options.token,
     fetch: options.fetch ?? fetch,
-    sleep: options.sleep ??
-      ((ms) => new Promise<void>((done) => setTimeout(done, ms))),
+    sleep: options.sleep ?? sleep,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -392,14 +397,12 @@ async function attemptOnce(
     });
     text = await response.text();
   } catch (error) {
-    const denied = error instanceof Deno.errors.NotCapable ||
-      error instanceof Deno.errors.PermissionDenied;
     return {
       kind: "failure",
       message: `no answer from ${request.url}: ${
         oneLine(error instanceof Error ? error.message : String(error))
       }`,
-      waitMs: denied
+      waitMs: isPermissionError(error)
         ? undefined
         : backoffDelayMs(attempt - 1, connection.random()),
     };
@@ -506,9 +509,4 @@ function failure(
     ]),
     { status: outcome.status, forbidden: outcome.forbidden },
   );
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

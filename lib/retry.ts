@@ -49,3 +49,24 @@ export function backoffDelayMs(attempt: number, random: number): number {
     BASE_DELAY_MS * 2 ** attempt * (1 + 0.25 * random),
   );
 }
+
+/**
+ * Whether a `fetch` failure is Deno refusing the request for want of a
+ * permission: no retry can change that.
+ *
+ * @param error What `fetch` threw.
+ * @returns `true` for a permission error.
+ */
+export function isPermissionError(error: unknown): error is Error {
+  return error instanceof Deno.errors.NotCapable ||
+    error instanceof Deno.errors.PermissionDenied;
+}
+
+/**
+ * Waits `ms` milliseconds: the default `sleep` of all that retries or polls.
+ *
+ * @param ms How long.
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise<void>((done) => setTimeout(done, ms));
+}

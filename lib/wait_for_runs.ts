@@ -1,6 +1,7 @@
 import { InputError } from "./errors.ts";
 import type { FetchedRuns } from "./fetch_runs.ts";
 import { quoteForMessage } from "./_message.ts";
+import { sleep as defaultSleep } from "./retry.ts";
 
 /** Candidate states that may still change. */
 const UNSETTLED_STATES = ["running", "pending", "preempting"];
@@ -93,8 +94,7 @@ export async function waitForRuns(
   options: WaitOptions,
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ??
-    ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   const started = now();
   for (let polls = 1;; polls++) {
     const fetched = await poll();
