@@ -88,7 +88,7 @@ Options (each also read from INPUT_<NAME>; a flag wins):
   --out <path>                 OUTPUT_PATH (default $GITHUB_WORKSPACE/wandb_report.csv
                                or ./wandb_report.csv)
   --base-url <url>             WANDB_BASE_URL (default $WANDB_BASE_URL or https://api.wandb.ai)
-  --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 500)
+  --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 1000)
   --debug                      DEBUG: log requests and filters
 
 Review report and gates (all optional):

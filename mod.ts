@@ -31,7 +31,6 @@ export {
   DEFAULT_BASE_URL,
   DEFAULT_CSV_NAME,
   DEFAULT_MARKDOWN_NAME,
-  DEFAULT_PAGE_SIZE,
   INPUT_NAMES,
   type InputDefaults,
   type InputName,
@@ -57,6 +56,7 @@ export {
 } from "./lib/graphql_transport.ts";
 export {
   buildRunsDocument,
+  DEFAULT_PAGE_SIZE,
   type FetchedRuns,
   fetchRuns,
   type FetchRunsOptions,

@@ -4,9 +4,15 @@ import { postGraphql, type WandbConnection } from "./graphql_transport.ts";
 import type { QueryPlan, RunFilter } from "./query_plan.ts";
 import { RUN_NODE_FIELDS, runNodeSchema, type WandbRun } from "./wandb_run.ts";
 
+/**
+ * Runs asked for per page unless `PAGE_SIZE` says otherwise: the largest page
+ * W&B is known to serve, so up to 1,000 runs per set need one request.
+ */
+export const DEFAULT_PAGE_SIZE = 1000;
+
 /** Options of {@linkcode fetchRuns}: the connection, and what to ask for. */
 export interface FetchRunsOptions extends WandbConnection {
-  /** Runs per page. Default 500. */
+  /** Runs per page. Default {@linkcode DEFAULT_PAGE_SIZE}. */
   pageSize?: number;
   /** Summary metrics wanted (names or dotted paths); only these are downloaded. */
   metrics?: readonly string[];
@@ -88,7 +94,7 @@ export async function fetchRuns(
   const baseVariables = {
     entity: plan.entity,
     project: plan.project,
-    perPage: options.pageSize ?? 500,
+    perPage: options.pageSize ?? DEFAULT_PAGE_SIZE,
     order: "+created_at",
     configKeys: projectionKeys(["github_sha", ...configVars]),
     ...(metrics.length > 0 ? { summaryKeys: projectionKeys(metrics) } : {}),

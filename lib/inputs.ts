@@ -13,6 +13,7 @@ import {
 } from "./metric_goals.ts";
 import { parseDuration } from "./wait_for_runs.ts";
 import { commentMarker } from "./pr_comment.ts";
+import { DEFAULT_PAGE_SIZE } from "./fetch_runs.ts";
 import { quoteForMessage } from "./_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -72,9 +73,6 @@ const REPORT_INPUTS: readonly InputName[] = [
   "THRESHOLDS",
   "FAIL_ON_REGRESSION",
 ];
-
-/** Runs asked for per page unless `PAGE_SIZE` says otherwise. */
-export const DEFAULT_PAGE_SIZE = 500;
 
 /** Validated inputs: everything the job needs, nothing left to parse. */
 export interface ActionInputs {

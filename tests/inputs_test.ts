@@ -28,7 +28,7 @@ Deno.test("parseInputs fills the original's defaults", () => {
     debug: false,
     baseUrl: "https://api.wandb.ai",
     outputPath: "./wandb_report.csv",
-    pageSize: 500,
+    pageSize: 1000,
     report: {
       jobSummary: false,
       goals: [],
