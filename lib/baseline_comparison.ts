@@ -64,8 +64,9 @@ export function numericMetric(
   metric: string,
 ): number | undefined {
   const value = lookUp(run.summary, metric);
-  return typeof value === "number" && Number.isFinite(value)
-    ? value
+  const number = typeof value === "bigint" ? Number(value) : value;
+  return typeof number === "number" && Number.isFinite(number)
+    ? number
     : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { stringifyExactJson } from "./exact_json.ts";
 import { stringify } from "csv-stringify/sync";
 import type { CategorisedRuns, RunCategory } from "./categorise.ts";
 import { InputError } from "./errors.ts";
@@ -174,7 +175,7 @@ export function formatCell(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") {
     return String(value);
   }
-  return JSON.stringify(value);
+  return stringifyExactJson(value);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WandbError } from "./errors.ts";
+import { quoteForMessage } from "./_message.ts";
 import { postGraphql, type WandbConnection } from "./graphql_transport.ts";
 import type { QueryPlan, RunFilter } from "./query_plan.ts";
 import { RUN_NODE_FIELDS, runNodeSchema, type WandbRun } from "./wandb_run.ts";
@@ -38,6 +39,10 @@ interface PageCursor {
   after: string | null;
   done: boolean;
   runs: Map<string, WandbRun>;
+  /** Whether the next page was asked to start at the last run of this one. */
+  overlapping: boolean;
+  /** How often the set was read again from the start. */
+  rereads: number;
 }
 
 const pageSchema = z.object({
@@ -55,6 +60,13 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  * Both sets travel in one request (GraphQL aliases) and page on together
  * until each reports no next page; only the run fields the CSV needs, and
  * only the requested summary and config keys, are downloaded.
+ *
+ * W&B's cursors are offsets, so a run created or deleted while paging shifts
+ * the pages. Each next page starts at the last run of the page before: a run
+ * served twice (one was inserted before the cursor) is kept once, and a page
+ * that starts with a run not seen yet (runs before the cursor were deleted or
+ * untagged, so one may have been skipped) makes the set be read again from
+ * the start, once; a second time is an error.
  *
  * @example With the W&B API (needs a key and network)
  * ```ts ignore
@@ -186,7 +198,14 @@ export function projectionKeys(names: readonly string[]): string[] {
 }
 
 function newCursor(filter: RunFilter): PageCursor {
-  return { filter, after: null, done: false, runs: new Map() };
+  return {
+    filter,
+    after: null,
+    done: false,
+    runs: new Map(),
+    overlapping: false,
+    rereads: 0,
+  };
 }
 
 function parseProject(
@@ -198,13 +217,30 @@ function parseProject(
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
+    const runId = runIdAt(data, issue.path);
     throw new WandbError(
-      `W&B answered malformed data at ${
-        ["data", ...issue.path].join(".")
-      }: ${issue.message}`,
+      `W&B answered malformed data${
+        runId === undefined ? "" : ` for run ${quoteForMessage(runId)}`
+      } at ${["data", ...issue.path].join(".")}: ${issue.message}`,
     );
   }
   return result.data.project as Record<SetName, z.infer<typeof pageSchema>>;
+}
+
+/** The run id of the node a validation issue is in, when there is one. */
+function runIdAt(
+  data: unknown,
+  path: readonly PropertyKey[],
+): string | undefined {
+  const nodeAt = path.indexOf("node");
+  if (nodeAt < 0) return undefined;
+  let node: unknown = data;
+  for (const key of path.slice(0, nodeAt + 1)) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  const name = (node as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : undefined;
 }
 
 function advance(
@@ -212,6 +248,20 @@ function advance(
   page: z.infer<typeof pageSchema>,
   name: SetName,
 ): void {
+  // A page that starts with a run not seen yet may have skipped some.
+  const first = page.edges[0]?.node.runId;
+  if (cursor.overlapping && (first === undefined || !cursor.runs.has(first))) {
+    if (cursor.rereads > 0) {
+      throw new WandbError(
+        `W&B's list of ${name} changed while it was read, twice (runs before the page deleted or untagged); run again`,
+      );
+    }
+    cursor.rereads++;
+    cursor.runs.clear();
+    cursor.after = null;
+    cursor.overlapping = false;
+    return;
+  }
   for (const { node } of page.edges) {
     if (!cursor.runs.has(node.runId)) cursor.runs.set(node.runId, node);
   }
@@ -219,7 +269,12 @@ function advance(
     cursor.done = true;
     return;
   }
-  const next = page.pageInfo.endCursor ?? page.edges.at(-1)?.cursor ?? null;
+  // Overlap by one run: the next page starts after the last-but-one run.
+  const overlap = page.edges.length >= 2;
+  const next = overlap
+    ? page.edges.at(-2)!.cursor
+    : page.pageInfo.endCursor ?? page.edges.at(-1)?.cursor ?? null;
+  cursor.overlapping = overlap;
   if (page.edges.length === 0 || next === null || next === cursor.after) {
     throw new WandbError(
       `W&B paging of ${name} did not advance (hasNextPage with ${page.edges.length} runs and cursor ${

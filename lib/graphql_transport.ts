@@ -1,11 +1,12 @@
 import { WandbError } from "./errors.ts";
 import {
-  backoffDelayMs,
-  isPermissionError,
+  type AttemptOutcome,
+  type GiveUpReason,
   isRetryableStatus,
   parseRetryAfter,
-  sleep as wait,
+  retryWithBackoff,
 } from "./retry.ts";
+import { fetchText, type NoAnswer, type TextAnswer } from "./timed_fetch.ts";
 import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
 
 /** How to reach W&B and how patiently to ask. */
@@ -43,130 +44,130 @@ export interface GraphqlRequest {
 const DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, maxTotalMs: 120_000 };
 const USER_AGENT = "wandb-runs-action (Deno)";
 
+/** A failed attempt: a one-line message free of secrets, and the HTTP status if any. */
+interface Failure {
+  message: string;
+  status?: number;
+}
+
 /**
- * Posts one GraphQL request to `{baseUrl}/graphql`, retrying 408, 429, 5xx and
- * network failures with backoff (honouring `Retry-After`), within a bounded
- * number of attempts and total time.
+ * Posts one GraphQL request to `{baseUrl}/graphql`, retrying 408, 429, 5xx,
+ * answers that are not JSON (a proxy's page, a truncated body) and network
+ * failures with backoff (honouring `Retry-After`), within a bounded number of
+ * attempts and total time.
  *
  * @param request The document and variables.
  * @param connection Where and how to send it.
  * @returns The response's `data`, not yet validated.
  * @throws {WandbError} with a one-line message that never holds the key.
  */
-export async function postGraphql(
+export function postGraphql(
   request: GraphqlRequest,
   connection: WandbConnection,
 ): Promise<unknown> {
-  const fetchFn = connection.fetch ?? fetch;
-  const now = connection.now ?? Date.now;
-  const sleep = connection.sleep ?? wait;
-  const random = connection.random ?? Math.random;
-  const log = connection.log ?? (() => {});
-  const { timeoutMs, maxAttempts, maxTotalMs } = { ...DEFAULTS, ...connection };
+  const timeoutMs = connection.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxAttempts = connection.maxAttempts ?? DEFAULTS.maxAttempts;
+  const maxTotalMs = connection.maxTotalMs ?? DEFAULTS.maxTotalMs;
   const endpoint = `${connection.baseUrl}/graphql`;
-  const secrets = [connection.apiKey];
-  const started = now();
-
-  for (let attempt = 1;; attempt++) {
-    const outcome = await attemptOnce(fetchFn, endpoint, request, {
-      apiKey: connection.apiKey,
+  const credentials = btoa(`api:${connection.apiKey}`);
+  // The key in plain and in its Basic form, should a server echo the request.
+  const secrets = [connection.apiKey, credentials];
+  const now = connection.now ?? Date.now;
+  const log = connection.log ?? (() => {});
+  const init: RequestInit = {
+    method: "POST",
+    headers: {
+      "authorization": `Basic ${credentials}`,
+      "content-type": "application/json",
+      "accept": "application/json",
+      "user-agent": USER_AGENT,
+    },
+    body: JSON.stringify(request),
+  };
+  return retryWithBackoff<unknown, Failure>(async () => {
+    const result = await fetchText(
+      connection.fetch ?? fetch,
+      endpoint,
+      init,
       timeoutMs,
-      now,
-    });
-    if (outcome.kind === "data") return outcome.data;
-    const message = redactSecrets(outcome.message, secrets);
-    if (!outcome.retryable) {
-      throw new WandbError(message, { status: outcome.status });
-    }
-    const delay = outcome.retryAfterMs ?? backoffDelayMs(attempt - 1, random());
-    const elapsed = now() - started;
-    if (attempt >= maxAttempts || elapsed + delay > maxTotalMs) {
-      throw new WandbError(
-        `${message} (gave up after ${attempt} attempt${
-          attempt === 1 ? "" : "s"
-        } in ${Math.round(elapsed / 1000)} s)`,
-        { status: outcome.status },
-      );
-    }
-    log(
-      `attempt ${attempt} failed: ${message}; retrying in ${
-        (delay / 1000).toFixed(1)
-      } s`,
     );
-    await sleep(delay);
-  }
+    return result.ok
+      ? readAnswer(result.answer, secrets, now())
+      : noAnswer(result.why, endpoint, timeoutMs);
+  }, {
+    maxAttempts,
+    maxTotalMs,
+    sleep: connection.sleep,
+    now,
+    random: connection.random,
+    onRetry: (failure, attempt, waitMs) =>
+      log(
+        `attempt ${attempt} failed: ${failure.message}; retrying in ${
+          (waitMs / 1000).toFixed(1)
+        } s`,
+      ),
+    giveUp: (failure, reason) =>
+      new WandbError(
+        reason.kind === "final"
+          ? failure.message
+          : `${failure.message} (${gaveUp(reason)})`,
+        { status: failure.status },
+      ),
+  });
 }
 
-type AttemptOutcome =
-  | { kind: "data"; data: unknown }
-  | {
-    kind: "failure";
-    message: string;
-    retryable: boolean;
-    status?: number;
-    retryAfterMs?: number;
-  };
+function gaveUp(reason: GiveUpReason): string {
+  const tried = `gave up after ${reason.attempts} attempt${
+    reason.attempts === 1 ? "" : "s"
+  } in ${Math.round(reason.elapsedMs / 1000)} s`;
+  return reason.kind === "time"
+    ? `${tried}: waiting ${
+      Math.ceil(reason.waitMs / 1000)
+    } s more would pass the time limit`
+    : tried;
+}
 
-async function attemptOnce(
-  fetchFn: typeof fetch,
-  endpoint: string,
-  request: GraphqlRequest,
-  options: { apiKey: string; timeoutMs: number; now: () => number },
-): Promise<AttemptOutcome> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  let status: number | undefined;
-  try {
-    const response = await fetchFn(endpoint, {
-      method: "POST",
-      headers: {
-        "authorization": `Basic ${btoa(`api:${options.apiKey}`)}`,
-        "content-type": "application/json",
-        "accept": "application/json",
-        "user-agent": USER_AGENT,
-      },
-      body: JSON.stringify(request),
-      signal: controller.signal,
-    });
-    status = response.status;
-    const retryAfterMs = parseRetryAfter(
-      response.headers.get("retry-after"),
-      options.now(),
-    );
-    const text = await response.text();
-    return readAnswer(status, text, retryAfterMs);
-  } catch (error) {
-    if (isPermissionError(error)) {
+type Outcome = AttemptOutcome<unknown, Failure>;
+
+function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
+  switch (why.kind) {
+    case "permission":
       return {
-        kind: "failure",
+        ok: false,
         retryable: false,
-        message: `Cannot reach W&B at ${endpoint}: ${oneLine(error.message)}`,
+        failure: { message: `Cannot reach W&B at ${endpoint}: ${why.message}` },
       };
-    }
-    const timedOut = controller.signal.aborted;
-    const what = status === undefined ? "request" : "answer";
-    return {
-      kind: "failure",
-      retryable: true,
-      status,
-      message: timedOut
-        ? `W&B did not finish its ${what} within ${
-          options.timeoutMs / 1000
-        } s (${endpoint})`
-        : `Cannot reach W&B at ${endpoint}: ${
-          oneLine(error instanceof Error ? error.message : String(error))
-        }`,
-    };
-  } finally {
-    clearTimeout(timer);
+    case "timeout":
+      return {
+        ok: false,
+        retryable: true,
+        failure: {
+          status: why.status,
+          message: `W&B did not finish its ${
+            why.answered ? "answer" : "request"
+          } within ${timeoutMs / 1000} s (${endpoint})`,
+        },
+      };
+    case "network":
+      return {
+        ok: false,
+        retryable: true,
+        failure: {
+          status: why.status,
+          message: `Cannot reach W&B at ${endpoint}: ${why.message}`,
+        },
+      };
   }
 }
 
 function readAnswer(
-  status: number,
-  text: string,
-  retryAfterMs: number | undefined,
-): AttemptOutcome {
+  answer: TextAnswer,
+  secrets: readonly string[],
+  now: number,
+): Outcome {
+  const { status } = answer;
+  // Redacted before anything is shortened, so that no part of a secret is left.
+  const text = redactSecrets(answer.text, secrets);
   let body: unknown;
   let isJson = true;
   try {
@@ -175,56 +176,44 @@ function readAnswer(
     isJson = false;
   }
   const serverMessage = isJson ? errorMessageOf(body) : undefined;
+  const fail = (message: string, retryable: boolean): Outcome => ({
+    ok: false,
+    retryable,
+    retryAfterMs: parseRetryAfter(answer.headers.get("retry-after"), now),
+    failure: { message, status },
+  });
   if (status === 401 || status === 403) {
-    return {
-      kind: "failure",
-      retryable: false,
-      status,
-      message: `WANDB_API_KEY: W&B refused the API key (HTTP ${status}${
+    return fail(
+      `WANDB_API_KEY: W&B refused the API key (HTTP ${status}${
         serverMessage ? `: ${serverMessage}` : ""
       }); check that the key is valid and can read the project`,
-    };
+      false,
+    );
   }
   if (status < 200 || status >= 300) {
-    return {
-      kind: "failure",
-      retryable: isRetryableStatus(status),
-      status,
-      retryAfterMs,
-      message: `W&B answered HTTP ${status}: ${
-        serverMessage ?? describeBody(text)
-      }`,
-    };
+    return fail(
+      `W&B answered HTTP ${status}: ${serverMessage ?? describeBody(text)}`,
+      isRetryableStatus(status),
+    );
   }
   if (!isJson) {
-    return {
-      kind: "failure",
-      retryable: false,
-      status,
-      message: `W&B answered HTTP ${status} with a body that is not JSON: ${
+    return fail(
+      `W&B answered HTTP ${status} with a body that is not JSON: ${
         describeBody(text)
       }`,
-    };
+      true,
+    );
   }
   if (serverMessage !== undefined) {
-    return {
-      kind: "failure",
-      retryable: false,
-      status,
-      message: `W&B answered with an error: ${serverMessage}`,
-    };
+    return fail(`W&B answered with an error: ${serverMessage}`, false);
   }
   if (typeof body !== "object" || body === null || !("data" in body)) {
-    return {
-      kind: "failure",
-      retryable: false,
-      status,
-      message: `W&B answered HTTP ${status} without "data": ${
-        describeBody(text)
-      }`,
-    };
+    return fail(
+      `W&B answered HTTP ${status} without "data": ${describeBody(text)}`,
+      false,
+    );
   }
-  return { kind: "data", data: body.data };
+  return { ok: true, value: body.data };
 }
 
 /** The error text of a GraphQL or plain JSON error body, if it has one. */

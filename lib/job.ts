@@ -20,6 +20,7 @@ import { buildQueryPlan } from "./query_plan.ts";
 import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
 import { appUrlFor } from "./run_url.ts";
 import { writeFileAtomically } from "./atomic_write.ts";
+import { stringifyExactJson } from "./exact_json.ts";
 import { waitForRuns } from "./wait_for_runs.ts";
 import {
   commentMarker,
@@ -30,7 +31,8 @@ import {
 
 /** What the job needs from its surroundings, injectable for tests. */
 export interface JobEnvironment
-  extends Pick<WandbConnection, "fetch" | "sleep" | "now" | "random"> {
+  extends
+    Pick<WandbConnection, "fetch" | "sleep" | "now" | "random" | "timeoutMs"> {
   /** Where lines for people go. */
   log: Log;
   /** `$GITHUB_OUTPUT`: when set, outputs are appended there; else printed. */
@@ -89,6 +91,7 @@ export async function runJob(
       sleep: environment.sleep,
       now: environment.now,
       random: environment.random,
+      timeoutMs: environment.timeoutMs,
       log: (line) => log.debug(line),
     });
   let fetched;
@@ -171,7 +174,7 @@ export async function runJob(
       "REPORT_JSON",
       report.jsonPath,
       `${
-        JSON.stringify(jsonReport(runs, { ...reportContext, gate }), null, 2)
+        stringifyExactJson(jsonReport(runs, { ...reportContext, gate }), 2)
       }\n`,
     );
   }
@@ -248,6 +251,7 @@ async function commentOnPullRequest(
       sleep: environment.sleep,
       now: environment.now,
       random: environment.random,
+      timeoutMs: environment.timeoutMs,
     });
     log.info(`Pull request comment ${result.action}: ${result.url}`);
   } catch (error) {

@@ -9,12 +9,12 @@ import { z } from "zod";
 import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
 import { COMMENT_MAX_LENGTH } from "./markdown_report.ts";
 import {
-  backoffDelayMs,
-  isPermissionError,
+  type AttemptOutcome,
   isRetryableStatus,
   parseRetryAfter,
-  sleep,
+  retryWithBackoff,
 } from "./retry.ts";
+import { fetchText, type TextAnswer } from "./timed_fetch.ts";
 
 /** Where to comment, what to say, and how patiently to ask. */
 export interface PrCommentOptions {
@@ -40,6 +40,10 @@ export interface PrCommentOptions {
   random?: () => number;
   /** Attempts per request, the first included. Default 4. */
   maxAttempts?: number;
+  /** Milliseconds one attempt may take, body included. Default 30,000. */
+  timeoutMs?: number;
+  /** Milliseconds all attempts of one request may take, waits included. Default 120,000. */
+  maxTotalMs?: number;
 }
 
 /** What {@linkcode upsertPrComment} did. */
@@ -79,9 +83,7 @@ export class GithubCommentError extends Error {
 const DEFAULT_COMMENT_KEY = "default";
 const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const DEFAULT_MAX_ATTEMPTS = 4;
-/** The longest wait worth making inside a CI step; a longer one fails at once. */
-const MAX_WAIT_MS = 60_000;
+const DEFAULTS = { maxAttempts: 4, timeoutMs: 30_000, maxTotalMs: 120_000 };
 const USER_AGENT = "wandb-runs-action (Deno)";
 
 const commentSchema = z.object({
@@ -227,10 +229,12 @@ interface Connection {
   origin: string;
   token: string;
   fetch: typeof fetch;
-  sleep: (ms: number) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
   now: () => number;
-  random: () => number;
+  random?: () => number;
   maxAttempts: number;
+  timeoutMs: number;
+  maxTotalMs: number;
 }
 
 function connect(options: PrCommentOptions): Connection {
@@ -261,10 +265,12 @@ function connect(options: PrCommentOptions): Connection {
     origin: new URL(apiUrl).origin,
     token: options.token,
     fetch: options.fetch ?? fetch,
-    sleep: options.sleep ?? sleep,
+    sleep: options.sleep,
     now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    random: options.random,
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    maxTotalMs: options.maxTotalMs ?? DEFAULTS.maxTotalMs,
   };
 }
 
@@ -325,109 +331,118 @@ interface GithubRequest {
   action: string;
 }
 
+/** A failed attempt, as {@linkcode GithubCommentError} will report it. */
+interface Failure {
+  message: string;
+  status?: number;
+  forbidden?: boolean;
+}
+
+type Outcome = AttemptOutcome<
+  { status: number; json: unknown; link: string | null },
+  Failure
+>;
+
 /** One request, retried while GitHub's answers say a retry may succeed. */
 async function requestGithub<T>(
   connection: Connection,
   request: GithubRequest,
   schema: z.ZodType<T>,
 ): Promise<{ data: T; link: string | null }> {
-  for (let attempt = 1;; attempt++) {
-    const outcome = await attemptOnce(connection, request, attempt);
-    if (outcome.kind === "answer") {
-      const parsed = schema.safeParse(outcome.json);
-      if (parsed.success) return { data: parsed.data, link: outcome.link };
-      throw failure(connection, request, {
-        message:
-          `GitHub answered HTTP ${outcome.status} with an unexpected body: ${
-            quoteForMessage(
-              redactSecrets(JSON.stringify(outcome.json), [connection.token]),
-              120,
-            )
-          }`,
-        status: outcome.status,
-      });
-    }
-    const retrying = outcome.waitMs !== undefined &&
-      attempt < connection.maxAttempts;
-    if (!retrying) {
-      throw failure(connection, request, {
+  const answer = await retryWithBackoff<
+    { status: number; json: unknown; link: string | null },
+    Failure
+  >(() => attemptOnce(connection, request), {
+    maxAttempts: connection.maxAttempts,
+    maxTotalMs: connection.maxTotalMs,
+    sleep: connection.sleep,
+    now: connection.now,
+    random: connection.random,
+    giveUp: (outcome, reason) =>
+      failure(connection, request, {
         ...outcome,
-        message: attempt > 1
-          ? `${outcome.message} (gave up after ${attempt} attempts)`
+        message: reason.kind === "time"
+          ? `${outcome.message}: asked to wait ${
+            Math.ceil(reason.waitMs / 1000)
+          } s, past the ${
+            connection.maxTotalMs / 1000
+          } s a request may take in all`
+          : reason.attempts > 1
+          ? `${outcome.message} (gave up after ${reason.attempts} attempts)`
           : outcome.message,
-      });
-    }
-    await connection.sleep(outcome.waitMs!);
-  }
+      }),
+  });
+  const parsed = schema.safeParse(answer.json);
+  if (parsed.success) return { data: parsed.data, link: answer.link };
+  throw failure(connection, request, {
+    message: `GitHub answered HTTP ${answer.status} with an unexpected body: ${
+      quoteForMessage(
+        redactSecrets(JSON.stringify(answer.json), [connection.token]),
+        120,
+      )
+    }`,
+    status: answer.status,
+  });
 }
-
-type AttemptOutcome =
-  | { kind: "answer"; status: number; json: unknown; link: string | null }
-  | {
-    kind: "failure";
-    message: string;
-    status?: number;
-    forbidden?: boolean;
-    /** How long to wait before trying again; absent when trying again cannot help. */
-    waitMs?: number;
-  };
 
 async function attemptOnce(
   connection: Connection,
   request: GithubRequest,
-  attempt: number,
-): Promise<AttemptOutcome> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await connection.fetch(request.url, {
-      method: request.method,
-      headers: {
-        "authorization": `Bearer ${connection.token}`,
-        "accept": "application/vnd.github+json",
-        "x-github-api-version": "2022-11-28",
-        "user-agent": USER_AGENT,
-        ...(request.body === undefined
-          ? {}
-          : { "content-type": "application/json" }),
-      },
-      body: request.body === undefined
-        ? undefined
-        : JSON.stringify({ body: request.body }),
-    });
-    text = await response.text();
-  } catch (error) {
+): Promise<Outcome> {
+  const result = await fetchText(connection.fetch, request.url, {
+    method: request.method,
+    headers: {
+      "authorization": `Bearer ${connection.token}`,
+      "accept": "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": USER_AGENT,
+      ...(request.body === undefined
+        ? {}
+        : { "content-type": "application/json" }),
+    },
+    body: request.body === undefined
+      ? undefined
+      : JSON.stringify({ body: request.body }),
+  }, connection.timeoutMs);
+  if (!result.ok) {
+    const { why } = result;
     return {
-      kind: "failure",
-      message: `no answer from ${request.url}: ${
-        oneLine(error instanceof Error ? error.message : String(error))
-      }`,
-      waitMs: isPermissionError(error)
-        ? undefined
-        : backoffDelayMs(attempt - 1, connection.random()),
+      ok: false,
+      retryable: why.kind !== "permission",
+      failure: {
+        message: why.kind === "timeout"
+          ? `no complete answer from ${request.url} within ${
+            connection.timeoutMs / 1000
+          } s`
+          : `no answer from ${request.url}: ${why.message}`,
+        status: why.kind === "permission" ? undefined : why.status,
+      },
     };
   }
+  const { answer } = result;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(answer.text);
   } catch {
     json = undefined;
   }
-  const { status } = response;
+  const { status } = answer;
   if (status >= 200 && status < 300 && json !== undefined) {
-    return { kind: "answer", status, json, link: response.headers.get("link") };
+    return {
+      ok: true,
+      value: { status, json, link: answer.headers.get("link") },
+    };
   }
-  return describeFailure(response, json ?? text, connection, attempt);
+  return describeFailure(answer, json ?? answer.text, connection);
 }
 
 /** Why an answer is not usable, and whether and when to ask again. */
 function describeFailure(
-  response: Response,
+  answer: TextAnswer,
   body: unknown,
   connection: Connection,
-  attempt: number,
-): AttemptOutcome {
-  const { status } = response;
+): Outcome {
+  const { status, headers } = answer;
   // Redacted before shortening, so that no part of the token is left.
   const serverMessage = typeof body === "object" && body !== null &&
       "message" in body && typeof body.message === "string"
@@ -438,53 +453,40 @@ function describeFailure(
   const answered = `GitHub answered HTTP ${status}${
     serverMessage === undefined ? "" : ` (${serverMessage})`
   }`;
-  if (status >= 200 && status < 300) {
-    return { kind: "failure", status, message: `${answered}, not JSON` };
-  }
+  const final = (message: string, forbidden = false): Outcome => ({
+    ok: false,
+    retryable: false,
+    failure: { status, message, forbidden },
+  });
+  if (status >= 200 && status < 300) return final(`${answered}, not JSON`);
   if (status === 401) {
-    return {
-      kind: "failure",
-      status,
-      message: `${answered}: the token is invalid or expired`,
-    };
+    return final(`${answered}: the token is invalid or expired`);
   }
   const rateLimitWaitMs = (status === 403 || status === 429)
-    ? rateLimitWait(response.headers, connection.now())
+    ? rateLimitWait(headers, connection.now())
     : undefined;
   if (status === 403 && rateLimitWaitMs === undefined) {
-    return {
-      kind: "failure",
-      status,
-      forbidden: true,
-      message:
-        `${answered}: the token cannot write comments here; a pull request from a fork gets a read-only GITHUB_TOKEN, otherwise give the job "permissions: pull-requests: write"`,
-    };
+    return final(
+      `${answered}: the token cannot write comments here; a pull request from a fork gets a read-only GITHUB_TOKEN, otherwise give the job "permissions: pull-requests: write"`,
+      true,
+    );
   }
   if (status === 404) {
-    return {
-      kind: "failure",
-      status,
-      forbidden: true,
-      message:
-        `${answered}: the repository or pull request does not exist, or the token cannot see it`,
-    };
+    return final(
+      `${answered}: the repository or pull request does not exist, or the token cannot see it`,
+      true,
+    );
   }
   if (rateLimitWaitMs === undefined && !isRetryableStatus(status)) {
-    return { kind: "failure", status, message: answered };
+    return final(answered);
   }
-  const waitMs = rateLimitWaitMs ??
-    parseRetryAfter(response.headers.get("retry-after"), connection.now()) ??
-    backoffDelayMs(attempt - 1, connection.random());
-  if (waitMs > MAX_WAIT_MS) {
-    return {
-      kind: "failure",
-      status,
-      message: `${answered}: asked to wait ${
-        Math.ceil(waitMs / 1000)
-      } s, longer than the ${MAX_WAIT_MS / 1000} s a step waits`,
-    };
-  }
-  return { kind: "failure", status, message: answered, waitMs };
+  return {
+    ok: false,
+    retryable: true,
+    retryAfterMs: rateLimitWaitMs ??
+      parseRetryAfter(headers.get("retry-after"), connection.now()),
+    failure: { status, message: answered },
+  };
 }
 
 /** The wait a rate limit asks for: `retry-after`, else until `x-ratelimit-reset` when none remain. */

@@ -70,3 +70,94 @@ export function isPermissionError(error: unknown): error is Error {
 export function sleep(ms: number): Promise<void> {
   return new Promise<void>((done) => setTimeout(done, ms));
 }
+
+/** One attempt's outcome, as {@linkcode retryWithBackoff} reads it. */
+export type AttemptOutcome<T, F> =
+  | { ok: true; value: T }
+  | {
+    ok: false;
+    /** What went wrong, for the caller's error. */
+    failure: F;
+    /** Whether asking again may help. */
+    retryable: boolean;
+    /** The wait the server asked for (`Retry-After`, a rate-limit reset). */
+    retryAfterMs?: number;
+  };
+
+/** Why {@linkcode retryWithBackoff} stopped asking. */
+export type GiveUpReason =
+  /** The failure is final: asking again cannot help. */
+  | { kind: "final"; attempts: number; elapsedMs: number }
+  /** Every attempt was used. */
+  | { kind: "attempts"; attempts: number; elapsedMs: number }
+  /** The next wait would end past the time budget. */
+  | { kind: "time"; attempts: number; elapsedMs: number; waitMs: number };
+
+/** How many times and how long to keep asking, and what to do when giving up. */
+export interface RetryPolicy<F> {
+  /** Attempts, the first included. */
+  maxAttempts: number;
+  /** Milliseconds all attempts may take, waits included. */
+  maxTotalMs: number;
+  /** Waits between attempts; injectable so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock, in milliseconds since the epoch. */
+  now?: () => number;
+  /** A number in [0, 1) for backoff jitter. */
+  random?: () => number;
+  /** Told of each failure that will be retried, and the wait before the retry. */
+  onRetry?: (failure: F, attempt: number, waitMs: number) => void;
+  /** Turns the last failure into the error thrown. */
+  giveUp: (failure: F, reason: GiveUpReason) => Error;
+}
+
+/**
+ * Runs `attempt` until it succeeds, its failure is final, the attempts run
+ * out or the next wait would overrun the time budget. Waits are what the
+ * server asked for, else {@linkcode backoffDelayMs}.
+ *
+ * @param attempt Makes one attempt; receives its number, from 1.
+ * @param policy The limits, the clock and how to give up.
+ * @returns The first successful attempt's value.
+ * @throws whatever `policy.giveUp` returns.
+ */
+export async function retryWithBackoff<T, F>(
+  attempt: (attemptNumber: number) => Promise<AttemptOutcome<T, F>>,
+  policy: RetryPolicy<F>,
+): Promise<T> {
+  const now = policy.now ?? Date.now;
+  const random = policy.random ?? Math.random;
+  const wait = policy.sleep ?? sleep;
+  const started = now();
+  for (let attempts = 1;; attempts++) {
+    const outcome = await attempt(attempts);
+    if (outcome.ok) return outcome.value;
+    const elapsedMs = now() - started;
+    if (!outcome.retryable) {
+      throw policy.giveUp(outcome.failure, {
+        kind: "final",
+        attempts,
+        elapsedMs,
+      });
+    }
+    if (attempts >= policy.maxAttempts) {
+      throw policy.giveUp(outcome.failure, {
+        kind: "attempts",
+        attempts,
+        elapsedMs,
+      });
+    }
+    const waitMs = outcome.retryAfterMs ??
+      backoffDelayMs(attempts - 1, random());
+    if (elapsedMs + waitMs > policy.maxTotalMs) {
+      throw policy.giveUp(outcome.failure, {
+        kind: "time",
+        attempts,
+        elapsedMs,
+        waitMs,
+      });
+    }
+    policy.onRetry?.(outcome.failure, attempts, waitMs);
+    await wait(waitMs);
+  }
+}

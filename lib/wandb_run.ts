@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseExactJson } from "./exact_json.ts";
 
 /** A W&B run, as the rest of the program sees it. */
 export interface WandbRun {
@@ -16,14 +17,14 @@ export interface WandbRun {
   createdAt: string;
   /** Config values, unwrapped from W&B's `{"value": ...}`. */
   config: Record<string, unknown>;
-  /** Summary metrics: the last logged values. */
+  /** Summary metrics: the last logged values (integers past 2^53 as `bigint`). */
   summary: Record<string, unknown>;
 }
 
 function jsonObjectString(field: string) {
   return z.string().transform((text, context) => {
     try {
-      const value: unknown = JSON.parse(text);
+      const value = parseExactJson(text);
       if (
         typeof value === "object" && value !== null && !Array.isArray(value)
       ) {

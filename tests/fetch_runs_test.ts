@@ -20,7 +20,7 @@ function plan(githubSha: string, baselineTags: string[] = []) {
   });
 }
 
-Deno.test("1,234 matching runs arrive in 13 pages of 100, each run once, oldest first", async () => {
+Deno.test("1,234 matching runs arrive in 13 pages of 100 overlapping by one, each run once, oldest first", async () => {
   const runs = [
     ...generateRuns(1234, { sha: "abc" }),
     ...generateRuns(50, { sha: "other", startIndex: 5000 }),
@@ -47,8 +47,9 @@ Deno.test("1,234 matching runs arrive in 13 pages of 100, each run once, oldest 
       request.variables.candidatesCursor
     );
     assert.equal(cursors[0], null);
-    assert.equal(cursors[1], btoa("arrayconnection:99"));
-    assert.equal(cursors[12], btoa("arrayconnection:1199"));
+    // Each page starts at the last run of the page before: 99 new runs a page.
+    assert.equal(cursors[1], btoa("arrayconnection:98"));
+    assert.equal(cursors[12], btoa("arrayconnection:1187"));
   } finally {
     await fake.close();
   }

@@ -237,7 +237,7 @@ Deno.test("waits out secondary rate limits", async (t) => {
       }),
   );
   await t.step(
-    "a reset more than 60 s away fails at once",
+    "a reset 10 minutes away fails at once, past the 120 s budget",
     () =>
       withFake(async (fake) => {
         fake.failNext({
@@ -258,6 +258,48 @@ Deno.test("waits out secondary rate limits", async (t) => {
       }),
   );
 });
+
+Deno.test("a request that hangs is abandoned at the timeout and asked again", () =>
+  withFake(async (fake) => {
+    let calls = 0;
+    // The first request never answers: only the abort signal ends it.
+    const hangOnce: typeof fetch = (input, init) => {
+      if (calls++ > 0) return fetch(input, init);
+      return new Promise((_, reject) =>
+        init?.signal?.addEventListener(
+          "abort",
+          () => reject(init.signal!.reason),
+        )
+      );
+    };
+    const options = optionsFor(fake, { fetch: hangOnce, timeoutMs: 100 });
+    assert.equal((await upsertPrComment(options)).action, "created");
+    assert.deepEqual(options.waits, [2000]);
+    assert.equal(calls, 3, "the hung GET, its retry, the POST");
+  }));
+
+Deno.test("hanging every time gives up after the attempts, in bounded time", () =>
+  withFake(async (fake) => {
+    const hang: typeof fetch = (_input, init) =>
+      new Promise((_, reject) =>
+        init?.signal?.addEventListener(
+          "abort",
+          () => reject(init.signal!.reason),
+        )
+      );
+    const options = optionsFor(fake, { fetch: hang, timeoutMs: 50 });
+    const started = performance.now();
+    await assert.rejects(upsertPrComment(options), (error) => {
+      assert.ok(error instanceof GithubCommentError);
+      assert.match(
+        error.message,
+        /^Cannot list the comments on octo\/app#12: no complete answer from .* within 0\.05 s \(gave up after 4 attempts\)$/,
+      );
+      return true;
+    });
+    assert.deepEqual(options.waits, [2000, 4000, 8000]);
+    assert.ok(performance.now() - started < 2000);
+  }));
 
 Deno.test("a bad token fails without the token in the message", () =>
   withFake(async (fake) => {
