@@ -3,7 +3,9 @@
  * queries W&B, writes the CSV and the step outputs.
  *
  * ```sh
- * deno run --allow-net=api.wandb.ai --allow-env --allow-read=. --allow-write=. \
+ * deno run --no-prompt --allow-net=api.wandb.ai --allow-env=WANDB_API_KEY \
+ *   --allow-read=wandb_report.csv,wandb_report.csv.partial \
+ *   --allow-write=wandb_report.csv,wandb_report.csv.partial \
  *   jsr:@ml-review/wandb-runs/cli --project github/predict-issue-labels \
  *   --sha "$GITHUB_SHA" --baseline-tags baseline --metrics "acc, loss"
  * ```
@@ -27,7 +29,7 @@ import { createLog, escapeCommandData } from "./lib/log.ts";
 import { runJob } from "./lib/job.ts";
 import { redactSecrets } from "./lib/_message.ts";
 
-/** Every environment variable the CLI reads (what `--allow-env` must list). */
+/** Every environment variable the CLI reads; one that `--allow-env` does not grant reads as unset. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = [
   ...INPUT_NAMES.map((name) => `INPUT_${name}`),
   "WANDB_API_KEY",
@@ -275,10 +277,24 @@ function readRawInputs(
   return raw;
 }
 
+/**
+ * A variable's value; one that `--allow-env` does not grant reads as unset,
+ * so `--allow-env=WANDB_API_KEY` is enough when every input comes by flag.
+ */
+function readGrantedVariable(name: string): string | undefined {
+  if (
+    Deno.permissions.querySync({ name: "env", variable: name }).state !==
+      "granted"
+  ) {
+    return undefined;
+  }
+  return Deno.env.get(name);
+}
+
 function processEnvironment(): CliEnvironment {
   const encoder = new TextEncoder();
   return {
-    getEnv: (name) => Deno.env.get(name),
+    getEnv: readGrantedVariable,
     stdout: (line) => Deno.stdout.writeSync(encoder.encode(`${line}\n`)),
     stderr: (line) => Deno.stderr.writeSync(encoder.encode(`${line}\n`)),
   };

@@ -1,39 +1,19 @@
 import assert from "node:assert/strict";
-import { parse as parseYaml } from "yaml";
 import { parse as parseCsv } from "csv-parse/sync";
 import { ENVIRONMENT_VARIABLES } from "../cli.ts";
 import { INPUT_NAMES } from "../lib/inputs.ts";
 import { countOutputs, countRuns } from "../lib/run_counts.ts";
 import { gateOutputs } from "../lib/gates.ts";
 import {
-  type CommandResult,
   DEMO_SHA_OUTPUTS,
   readOutputsFile,
   readTree,
-  runCommand,
   startDemoWandb,
   tempFolder,
 } from "./_helpers.ts";
+import { action, ACTION_TEXT, runActionStep, runStep } from "./_action_step.ts";
 import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
 import { startFakeGithub } from "./fake_github/server.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const ACTION_TEXT = await Deno.readTextFile(`${ROOT}/action.yml`);
-
-interface ActionStep {
-  id?: string;
-  uses?: string;
-  shell?: string;
-  run?: string;
-  env?: Record<string, string>;
-}
-interface Action {
-  inputs: Record<string, { required?: boolean; default?: string }>;
-  outputs: Record<string, { value: string; description: string }>;
-  runs: { using: string; steps: ActionStep[] };
-}
-const action = parseYaml(ACTION_TEXT) as Action;
-const runStep = action.runs.steps.find((step) => step.run !== undefined)!;
 
 Deno.test("action.yml is a composite action with the original's inputs and more", () => {
   assert.equal(action.runs.using, "composite");
@@ -89,42 +69,6 @@ Deno.test("the run: step grants exactly the environment variables the CLI reads"
   assert.match(runStep.run!, /--allow-net="\$net"/);
   assert.doesNotMatch(runStep.run!, /--allow-all|-A\b|--allow-run|--allow-ffi/);
 });
-
-/** Runs action.yml's run: step as the runner would: bash -eo pipefail, env from env:. */
-async function runActionStep(
-  inputs: Record<string, string>,
-  workspace: string,
-  runnerEnv: Record<string, string> = {},
-): Promise<CommandResult> {
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "",
-    HOME: Deno.env.get("HOME") ?? "",
-    GITHUB_ACTIONS: "true",
-    GITHUB_ACTION_PATH: ROOT,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: `${workspace}/github_output`,
-    ...runnerEnv,
-  };
-  const denoDir = Deno.env.get("DENO_DIR");
-  if (denoDir) env.DENO_DIR = denoDir;
-  for (const [name, expression] of Object.entries(runStep.env!)) {
-    const input = expression.match(/^\$\{\{ inputs\.(\w+) \}\}$/)![1];
-    env[name] = inputs[input] ?? action.inputs[input].default ?? "";
-  }
-  await Deno.writeTextFile(env.GITHUB_OUTPUT, "");
-  const script = `${workspace}/../step-${crypto.randomUUID()}.sh`;
-  await Deno.writeTextFile(script, runStep.run!);
-  try {
-    return await runCommand("bash", {
-      args: ["--noprofile", "--norc", "-eo", "pipefail", script],
-      cwd: workspace,
-      env,
-      clearEnv: true,
-    });
-  } finally {
-    await Deno.remove(script);
-  }
-}
 
 Deno.test("the run: step works as GitHub runs it, with only the permissions it grants", async (t) => {
   const fake = startDemoWandb();
