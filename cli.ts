@@ -25,9 +25,8 @@ import {
   parseInputs,
   type RawInputs,
 } from "./lib/inputs.ts";
-import { createLog, escapeCommandData } from "./lib/log.ts";
+import { createLog, escapeCommandData, safeLogText } from "./lib/log.ts";
 import { runJob } from "./lib/job.ts";
-import { redactSecrets } from "./lib/_message.ts";
 
 /** Every environment variable the CLI reads; one that `--allow-env` does not grant reads as unset. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = [
@@ -149,7 +148,7 @@ export async function main(
   const inGithubActions = getEnv("GITHUB_ACTIONS") === "true";
   let secrets: string[] = [];
   const reportError = (message: string) => {
-    const line = redactSecrets(message, secrets).replace(/[\r\n]+/g, " ");
+    const line = safeLogText(message, secrets);
     stderr(
       inGithubActions
         ? `::error::${escapeCommandData(line)}`
@@ -167,11 +166,13 @@ export async function main(
       return 0;
     }
     const raw = readRawInputs(getEnv, flags.values, flags.debug);
-    secrets = [raw.WANDB_API_KEY, raw.GITHUB_TOKEN].filter((secret) =>
-      secret !== undefined && secret.trim() !== ""
-    ) as string[];
-    if (inGithubActions && raw.WANDB_API_KEY) {
-      stdout(`::add-mask::${raw.WANDB_API_KEY}`);
+    secrets = secretForms(raw);
+    if (inGithubActions) {
+      // Escaped as the toolkit's setSecret does; a key with white space in
+      // it (refused below) is masked part by part and cannot end the line.
+      for (const part of raw.WANDB_API_KEY?.split(/\s+/) ?? []) {
+        if (part !== "") stdout(`::add-mask::${escapeCommandData(part)}`);
+      }
     }
     const stepSummaryPath = getEnv("GITHUB_STEP_SUMMARY") || undefined;
     const { inputs, notices } = parseInputs(raw, {
@@ -214,6 +215,27 @@ export async function main(
     reportError(error instanceof Error ? error.message : String(error));
     return error instanceof InputError ? 2 : 1;
   }
+}
+
+/**
+ * Every form in which a secret could reach a message: the key and the token
+ * as used (trimmed), and the key's HTTP Basic credentials `api:<key>` in
+ * base64, also without its `=` padding, which a server may drop or encode
+ * when it echoes the request.
+ */
+function secretForms(raw: RawInputs): string[] {
+  const apiKey = raw.WANDB_API_KEY?.trim() ?? "";
+  const token = raw.GITHUB_TOKEN?.trim() ?? "";
+  const forms = [apiKey, token];
+  if (apiKey !== "") {
+    try {
+      const basic = btoa(`api:${apiKey}`);
+      forms.push(basic, basic.replace(/=+$/, ""));
+    } catch {
+      // Not Latin-1: no Basic header can be built from it, so none is sent.
+    }
+  }
+  return forms.filter((form) => form !== "");
 }
 
 interface Flags {

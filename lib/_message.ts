@@ -7,14 +7,19 @@ export function quoteForMessage(text: string, maxLength = 60): string {
   return JSON.stringify(shown);
 }
 
-/** Replaces every occurrence of each secret with `***`. */
+/**
+ * Replaces every occurrence of each secret with `***`, longest secret first,
+ * so that a secret that holds another is removed whole, not piece by piece.
+ */
 export function redactSecrets(
   text: string,
   secrets: readonly string[],
 ): string {
   let redacted = text;
-  for (const secret of secrets) {
-    if (secret.length > 0) redacted = redacted.replaceAll(secret, "***");
+  const longestFirst = secrets.filter((secret) => secret.length > 0)
+    .toSorted((a, b) => b.length - a.length);
+  for (const secret of longestFirst) {
+    redacted = redacted.replaceAll(secret, "***");
   }
   return redacted;
 }
@@ -33,4 +38,13 @@ export function formatNumber(value: number): string {
 export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Breaks up `##[` and `##vso[` (as `# #[`, `# #vso[`): GitHub's runner obeys
+ * the legacy `##[set-output name=x;]value` form of its commands anywhere in a
+ * line, and Azure Pipelines its `##vso[...]` commands likewise.
+ */
+export function breakLegacyCommands(text: string): string {
+  return text.replace(/##(vso)?\[/gi, (match) => `# ${match.slice(1)}`);
 }

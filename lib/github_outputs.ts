@@ -1,3 +1,5 @@
+import { breakLegacyCommands } from "./_message.ts";
+
 /**
  * Formats step outputs for the file named by `$GITHUB_OUTPUT`, each as
  * `NAME<<DELIMITER` / value / `DELIMITER` with a fresh random delimiter, so
@@ -40,14 +42,32 @@ export function formatGithubOutputs(
 /**
  * Formats outputs as `NAME=value` lines, for logs and CI systems other than
  * GitHub Actions (GitLab's dotenv reports read this form). Line breaks in a
- * value are written as `\n` so that each output stays on one line.
+ * value are written as `\n` (a lone CR, which log readers also take for a
+ * line end, as `\r`) so that each output stays on one line, and `##[` /
+ * `##vso[`, which GitHub's runner and Azure Pipelines obey anywhere in a
+ * line, as `# #[` / `# #vso[`.
+ *
+ * @example
+ * ```ts
+ * import { formatPlainOutputs } from "./github_outputs.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   formatPlainOutputs({ GATE_FAILURES: "a\nb\r##[set-output name=x;]1" }),
+ *   "GATE_FAILURES=a\\nb\\r# #[set-output name=x;]1\n",
+ * );
+ * ```
  *
  * @param outputs Output name to value.
  * @returns The lines, each ending in `\n`.
  */
 export function formatPlainOutputs(outputs: Record<string, string>): string {
   return Object.entries(outputs).map(([name, value]) =>
-    `${name}=${value.replace(/\r?\n/g, "\\n")}\n`
+    `${name}=${
+      breakLegacyCommands(
+        value.replace(/\r?\n/g, "\\n").replace(/\r/g, "\\r"),
+      )
+    }\n`
   ).join("");
 }
 

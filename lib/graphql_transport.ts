@@ -70,8 +70,13 @@ export function postGraphql(
   const maxTotalMs = connection.maxTotalMs ?? DEFAULTS.maxTotalMs;
   const endpoint = `${connection.baseUrl}/graphql`;
   const credentials = btoa(`api:${connection.apiKey}`);
-  // The key in plain and in its Basic form, should a server echo the request.
-  const secrets = [connection.apiKey, credentials];
+  // The key in plain and in its Basic form (padded or not), should a server
+  // echo the request.
+  const secrets = [
+    connection.apiKey,
+    credentials,
+    credentials.replace(/=+$/, ""),
+  ];
   const now = connection.now ?? Date.now;
   const log = connection.log ?? (() => {});
   const init: RequestInit = {

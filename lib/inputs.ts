@@ -395,17 +395,19 @@ export function parseBaseUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
+    // Whatever sits between "//" and the last "@" may be a password.
+    const shown = text.replace(/\/\/.*@/s, "//***@");
     throw new InputError(
       "WANDB_BASE_URL",
       `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got ${
-        quoteForMessage(text)
+        quoteForMessage(shown)
       }`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new InputError(
       "WANDB_BASE_URL",
-      `expected an http(s) URL, got the scheme ${
+      `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got the scheme ${
         quoteForMessage(url.protocol)
       }`,
     );

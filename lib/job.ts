@@ -85,7 +85,13 @@ export async function runJob(
       baseUrl: inputs.baseUrl,
       apiKey: inputs.apiKey,
       pageSize: inputs.pageSize,
-      metrics: inputs.metrics,
+      // Thresholds may name metrics that are not displayed: those are needed too.
+      metrics: [
+        ...new Set([
+          ...inputs.metrics,
+          ...inputs.gates.thresholds.map((threshold) => threshold.metric),
+        ]),
+      ],
       configVars: inputs.configVars,
       fetch: environment.fetch,
       sleep: environment.sleep,
@@ -152,7 +158,11 @@ export async function runJob(
     appUrl,
     entity: inputs.entity,
     project: inputs.project,
-    selection: inputs,
+    selection: {
+      runId: inputs.runId,
+      githubSha: inputs.githubSha,
+      secondarySha: inputs.secondarySha,
+    },
     goals: report.goals,
     configVars: inputs.configVars,
     aggregate: report.aggregate,

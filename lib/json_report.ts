@@ -29,10 +29,12 @@ export function jsonReport(
     ...runs.candidates.map((run) => ({ run, category: "candidate" })),
     ...runs.baselines.map((run) => ({ run, category: "baseline" })),
   ];
+  // Named one by one, so that nothing else a caller passes is ever written.
+  const { githubSha, secondarySha, runId } = context.selection;
   return {
     version: JSON_REPORT_VERSION,
     project: { entity: context.entity, project: context.project },
-    selection: context.selection,
+    selection: { githubSha, secondarySha, runId },
     counts: context.counts,
     aggregate: context.aggregate,
     metrics: context.goals.map((goal) => ({

@@ -1,4 +1,4 @@
-import { redactSecrets } from "./_message.ts";
+import { breakLegacyCommands, redactSecrets } from "./_message.ts";
 
 /** Where the job's human-readable lines go. */
 export interface Log {
@@ -32,20 +32,20 @@ export interface LogOptions {
 
 /**
  * Makes a log that is safe for outside text: every line is redacted of
- * secrets and folded to one line, and plain lines can never start with `::`,
- * so a run name or server message cannot issue a workflow command.
+ * secrets, folded to one line and rid of legacy `##[` commands (see
+ * {@linkcode safeLogText}), and plain lines can never start with `::`, so a
+ * run name or server message cannot issue a workflow command.
  *
  * @param options Where to write and in which dialect.
  * @returns The log.
  */
 export function createLog(options: LogOptions): Log {
-  const clean = (text: string) => {
-    return redactSecrets(text, options.secrets).replace(/[\r\n]+/g, " ");
-  };
+  const clean = (text: string) => safeLogText(text, options.secrets);
   const command = (name: string, text: string) =>
     options.write(`::${name}::${escapeCommandData(clean(text))}`);
+  // The runner trims leading white space, U+0085 included, before looking for `::`.
   const plain = (prefix: string, text: string) =>
-    options.write(`${prefix}${clean(text).replace(/^\s*::/, ": :")}`);
+    options.write(`${prefix}${clean(text).replace(/^[\s\u0085]*::/, ": :")}`);
   return {
     info: (text) => plain("", text),
     notice: (text) =>
@@ -77,5 +77,32 @@ export function escapeCommandData(text: string): string {
   return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll(
     "\n",
     "%0A",
+  );
+}
+
+/**
+ * Makes outside text safe for one log line: secrets become `***`, line
+ * breaks (a lone CR too, which the runner also takes for one) become spaces,
+ * and `##[` / `##vso[`, which GitHub's runner and Azure Pipelines obey
+ * anywhere in a line, become `# #[` / `# #vso[`.
+ *
+ * @example
+ * ```ts
+ * import { safeLogText } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   safeLogText("run a\n##[set-output name=x;]1 key-123", ["key-123"]),
+ *   "run a # #[set-output name=x;]1 ***",
+ * );
+ * ```
+ *
+ * @param text Text that may come from outside (run data, a server's message).
+ * @param secrets Text that must never be printed.
+ * @returns One line, redacted and neutralised.
+ */
+export function safeLogText(text: string, secrets: readonly string[]): string {
+  return breakLegacyCommands(
+    redactSecrets(text, secrets).replace(/[\r\n]+/g, " "),
   );
 }

@@ -459,3 +459,19 @@ Deno.test("a wrong API key is refused without retries", async () => {
     await workspace.remove();
   }
 });
+
+Deno.test("a threshold on a metric that is not displayed is still judged", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    DISPLAY_METRICS: "acc",
+    THRESHOLDS: "loss<=1",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  assert.equal(scenario.outputs.GATE_FAILURES, "");
+  assert.equal(scenario.outputs.BOOL_PASSED, "True");
+  assert.deepEqual(scenario.fake.requests[0].variables.summaryKeys, [
+    "acc",
+    "loss",
+  ]);
+  assert.deepEqual(scenario.csv?.[0].slice(8), ["acc", "__eval.category"]);
+});

@@ -87,7 +87,13 @@ export type FakeFault =
   /** Never answer; `close()` then sends headers and drops the connection. */
   | { kind: "hang" }
   /** Send the headers and half of the normal body, then drop the connection. */
-  | { kind: "closeMidBody" };
+  | { kind: "closeMidBody" }
+  /**
+   * Answer with a GraphQL error whose message repeats the request, as careless servers and proxies do: its
+   * method, URL, every header (`Authorization` too) and its body. HTTP 400 unless given; `retryAfter` as for
+   * `status`.
+   */
+  | { kind: "echoRequest"; status?: number; retryAfter?: string };
 
 /** One request the fake received, and how it answered. */
 export interface RecordedRequest {
@@ -236,8 +242,11 @@ export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
       await waitUntilAborted(closing.signal);
       return dropConnection(record, new Uint8Array());
     }
-    const answer = answerFault(fault) ??
-      await answerNormally(request, body, record.authorized);
+    const answer =
+      (fault?.kind === "echoRequest"
+        ? echoRequest(fault, request, bodyText)
+        : answerFault(fault)) ??
+        await answerNormally(request, body, record.authorized);
     if (fault?.kind === "transform") {
       answer.body = JSON.stringify(fault.transform(JSON.parse(answer.body)));
     }
@@ -345,6 +354,24 @@ function answerFault(fault: FakeFault | undefined): Answer | undefined {
       };
   }
   return undefined;
+}
+
+/** The answer of an `echoRequest` fault: the request, headers and body included, as an error message. */
+function echoRequest(
+  fault: { status?: number; retryAfter?: string },
+  request: Request,
+  bodyText: string,
+): Answer {
+  const message = `cannot process ${request.method} ${request.url}: headers ${
+    JSON.stringify(Object.fromEntries(request.headers))
+  }, body ${bodyText}`;
+  return {
+    status: fault.status ?? 400,
+    body: JSON.stringify({ errors: [{ message }] }),
+    headers: fault.retryAfter === undefined
+      ? undefined
+      : { "retry-after": fault.retryAfter },
+  };
 }
 
 function errorAnswer(status: number, message: string): Answer {
