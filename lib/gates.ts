@@ -161,14 +161,15 @@ export function evaluateGates(
         failures.push({
           runId: run.runId,
           metric: threshold.metric,
-          message:
-            `${run.displayName} (${run.runId}): has no numeric ${threshold.metric} to check ${label}`,
+          message: `${
+            runLabel(run)
+          }: has no numeric ${threshold.metric} to check ${label}`,
         });
       } else if (!meets(value, threshold)) {
         failures.push({
           runId: run.runId,
           metric: threshold.metric,
-          message: `${run.displayName} (${run.runId}): ${threshold.metric} = ${
+          message: `${runLabel(run)}: ${threshold.metric} = ${
             formatNumber(value)
           }, needs ${label}`,
         });
@@ -183,7 +184,7 @@ export function evaluateGates(
         failures.push({
           runId: run.runId,
           metric,
-          message: `${run.displayName} (${run.runId}): ${failure}`,
+          message: `${runLabel(run)}: ${failure}`,
         });
       }
     }
@@ -248,4 +249,12 @@ export function gateOutputs(result: GateResult): Record<string, string> {
     BOOL_PASSED: result.passed ? "True" : "False",
     GATE_FAILURES: result.failures.map((failure) => failure.message).join("\n"),
   };
+}
+
+/**
+ * A run as failure messages name it: its name folded to one line (so that
+ * `GATE_FAILURES` keeps one failure per line), then its id.
+ */
+function runLabel(run: WandbRun): string {
+  return `${run.displayName.replace(/[\s\u0085]+/g, " ")} (${run.runId})`;
 }

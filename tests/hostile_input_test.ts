@@ -170,11 +170,16 @@ function hostileProject(): FakeProject {
   };
 }
 
+/** Each failure on one line: the names' line breaks folded to spaces. */
 const GATE_FAILURE_MESSAGES = [
-  `${NAME_COMMANDS} (evil0001): acc = 0.5, needs acc >= 0.9`,
-  `${NAME_OUTPUTS} (evil0002): acc = 0.25, needs acc >= 0.9`,
+  `${oneLineName(NAME_COMMANDS)} (evil0001): acc = 0.5, needs acc >= 0.9`,
+  `${oneLineName(NAME_OUTPUTS)} (evil0002): acc = 0.25, needs acc >= 0.9`,
 ];
 const GATE_FAILURES = GATE_FAILURE_MESSAGES.join("\n");
+
+function oneLineName(name: string): string {
+  return name.replace(/\s+/g, " ");
+}
 
 const EXPECTED_OUTPUTS = {
   BOOL_COMPLETE: "True",
@@ -398,8 +403,8 @@ Deno.test("hostile run data cannot add an output, issue a command, break the CSV
           ...Object.entries(EXPECTED_OUTPUTS).slice(0, -1).map((
             [name, value],
           ) => `${name}=${value}`),
-          "GATE_FAILURES=evil-1\\n::set-output name=NUM_FINISHED::999\\r::add-mask::evil\\n::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9" +
-          `\\n${DELIMITER_GUESS}\\nNUM_FINISHED=999\\nBOOL_PASSED<<EOF\\nTrue\\nEOF (evil0002): acc = 0.25, needs acc >= 0.9`,
+          "GATE_FAILURES=evil-1 ::set-output name=NUM_FINISHED::999 ::add-mask::evil ::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9" +
+          `\\n${DELIMITER_GUESS} NUM_FINISHED=999 BOOL_PASSED<<EOF True EOF (evil0002): acc = 0.25, needs acc >= 0.9`,
         ]);
         assert.deepEqual(commandLines(result.stdout + result.stderr), []);
         assert.ok(
