@@ -1,0 +1,162 @@
+/**
+ * What our CPU goes to at a given number of runs, measured by calling our
+ * code directly: reading the answers (parsing and validating the runs), the
+ * CSV, and the Markdown report as the job
+ * renders it up to three times per run (the `REPORT_MARKDOWN` file, the job
+ * summary, the pull request comment; see `lib/job.ts`), each with its own
+ * size limit, plus one render with no limit for reference.
+ *
+ * @module
+ */
+
+import { analyseRuns } from "../lib/baseline_comparison.ts";
+import { categoriseRuns } from "../lib/categorise.ts";
+import { csvText } from "../lib/csv_report.ts";
+import { evaluateGates } from "../lib/gates.ts";
+import { parseInputs, type RawInputs } from "../lib/inputs.ts";
+import {
+  COMMENT_MAX_LENGTH,
+  markdownReport,
+  type MarkdownReportContext,
+  SUMMARY_MAX_LENGTH,
+} from "../lib/markdown_report.ts";
+import { commentMarker } from "../lib/pr_comment.ts";
+import { countRuns } from "../lib/run_counts.ts";
+import { appUrlFor } from "../lib/run_url.ts";
+import { runNodeSchema, type WandbRun } from "../lib/wandb_run.ts";
+import type { FakeRun } from "../tests/fake_wandb/server.ts";
+import { projectedRunNode, type WantedFields } from "./limit.ts";
+
+/** The cost of one step of the job's work after the requests. */
+export interface OutputCost {
+  /** Which step, e.g. `Markdown: job summary (1 MiB limit)`. */
+  output: string;
+  /** Median milliseconds of one call. */
+  medianMs: number;
+  /** Characters produced. */
+  characters: number;
+  /** Runs shown (the Markdown report leaves rows out past its limit). */
+  runsShown: number;
+}
+
+/** How many times each output is timed; the median is kept. */
+const REPEATS = 3;
+
+/**
+ * Times the CSV and each Markdown render for these runs, as the job would
+ * produce them for `rawInputs`.
+ *
+ * @param runs The candidate and baseline runs as stored in the fake.
+ * @param rawInputs The inputs the CLI would get (metrics, config vars, ...).
+ * @returns One cost per output.
+ */
+export function measureOutputCosts(
+  runs: { candidates: readonly FakeRun[]; baselines: readonly FakeRun[] },
+  rawInputs: RawInputs,
+): OutputCost[] {
+  const { inputs } = parseInputs(rawInputs);
+  const wanted: WantedFields = inputs;
+  const answers = [runs.candidates, runs.baselines].map((set) =>
+    JSON.stringify({
+      edges: set.map((run) => ({ node: projectedRunNode(run, wanted) })),
+    })
+  );
+  let fetched: WandbRun[][] = [];
+  const reading = timedWork(() => {
+    fetched = answers.map((text) =>
+      (JSON.parse(text) as { edges: { node: unknown }[] }).edges.map((
+        { node },
+      ) => runNodeSchema.parse(node))
+    );
+  });
+  const categorised = categoriseRuns(fetched[0], fetched[1]);
+  const counts = countRuns(categorised);
+  const { report } = inputs;
+  const analysis = analyseRuns(categorised, {
+    goals: report.goals,
+    aggregate: report.aggregate,
+  });
+  const gate = evaluateGates(
+    categorised.candidates.filter((run) => run.state === "finished").map((
+      run,
+    ) => ({ run, comparisons: analysis.comparisons.get(run.runId) ?? [] })),
+    { counts, options: inputs.gates },
+  );
+  const appUrl = appUrlFor(inputs.baseUrl);
+  const context: MarkdownReportContext = {
+    appUrl,
+    entity: inputs.entity,
+    project: inputs.project,
+    selection: inputs,
+    goals: report.goals,
+    configVars: inputs.configVars,
+    aggregate: report.aggregate,
+    analysis,
+    counts,
+    gate,
+    charts: report.charts,
+    csvName: "wandb_report.csv",
+  };
+  const total = categorised.candidates.length + categorised.baselines.length;
+  const markdown = (output: string, maxLength: number): OutputCost => {
+    const { medianMs, text } = timed(() =>
+      markdownReport(categorised, { ...context, maxLength })
+    );
+    const leftOut = /_(\d+) of \d+ runs left out/.exec(text);
+    return {
+      output,
+      medianMs,
+      characters: text.length,
+      runsShown: total - Number(leftOut?.[1] ?? 0),
+    };
+  };
+  const csv = timed(() => csvText(categorised, { ...inputs, appUrl }));
+  return [
+    {
+      output:
+        "Reading the answers: JSON.parse and runNodeSchema (zod, exact JSON)",
+      medianMs: reading,
+      characters: answers.reduce((sum, text) => sum + text.length, 0),
+      runsShown: total,
+    },
+    {
+      output: "CSV",
+      medianMs: csv.medianMs,
+      characters: csv.text.length,
+      runsShown:
+        categorised.candidates.filter((run) => run.state === "finished")
+          .length + categorised.baselines.length,
+    },
+    markdown(
+      "Markdown: REPORT_MARKDOWN file (the job passes no limit, so 64 KiB)",
+      COMMENT_MAX_LENGTH,
+    ),
+    markdown("Markdown: job summary (1 MiB limit)", SUMMARY_MAX_LENGTH),
+    markdown(
+      "Markdown: PR comment (64 KiB limit)",
+      COMMENT_MAX_LENGTH - commentMarker("default").length - 1,
+    ),
+    markdown("Markdown: one render, no limit (reference)", Infinity),
+  ];
+}
+
+/** The median milliseconds of {@linkcode REPEATS} calls of `work`. */
+function timedWork(work: () => void): number {
+  const times: number[] = [];
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    const start = performance.now();
+    work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** The median milliseconds of rendering, and what was rendered. */
+function timed(render: () => string): { medianMs: number; text: string } {
+  let text = "";
+  const medianMs = timedWork(() => {
+    text = render();
+  });
+  return { medianMs, text };
+}

@@ -1,0 +1,317 @@
+/**
+ * `deno task bench`: measures our CLI against the W&B Python SDK's requests
+ * (the peer, replayed) and against the least any client could transfer (the
+ * limit), on a realistic project of 100,000 runs served by the fake W&B with
+ * 80 ms of latency per request, at 10, 1,000 and 20,000 matching runs; then
+ * what writing the outputs costs, and the cold start. Prints the tables and
+ * writes them to `bench/results.json` and into `BENCHMARKS.md`.
+ *
+ * ```sh
+ * deno task bench            # the full run, about 3 minutes on 2 CPUs
+ * deno task bench --quick    # 10,000 runs, up to 2,000 matching; prints only
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type FakeWandb, startFakeWandb } from "../tests/fake_wandb/server.ts";
+import { measureColdStarts } from "./_cold_start.ts";
+import {
+  cliEnvironment,
+  type CliInputs,
+  measureOursRepeatedly,
+  measurePeer,
+  PROJECT_ROOT,
+} from "./_measure.ts";
+import { measureOutputCosts } from "./_report_cost.ts";
+import {
+  type BenchResults,
+  judgeTargets,
+  type Machine,
+  type ProjectShape,
+  renderResults,
+  replaceResultsSection,
+  type ScaleResult,
+} from "./_results.ts";
+import { limitBytes, limitRequests } from "./limit.ts";
+import {
+  BASELINE_TAG,
+  BENCH_API_KEY,
+  BENCH_ENTITY,
+  BENCH_PROJECT,
+  benchSha,
+  DISPLAY_CONFIG_VARS,
+  DISPLAY_METRICS,
+  type RealisticProject,
+  realisticProject,
+} from "./realistic_project.ts";
+
+/** The fake W&B's delay per request, as a CI runner sees W&B. */
+const LATENCY_MS = 80;
+
+/** Runs of our CLI per measurement (the median is kept); the peer runs once. */
+const OUR_REPEATS = 3;
+
+/** The project and the scales of a full run and of `--quick`. */
+const SIZES = {
+  full: { totalRuns: 100_000, scales: [10, 1_000, 20_000] },
+  quick: { totalRuns: 10_000, scales: [10, 1_000, 2_000] },
+};
+
+const USAGE = `Usage: deno task bench [--quick]
+
+Measures our CLI, the W&B SDK's requests replayed (the peer) and the limit on a
+realistic project served by the fake W&B with ${LATENCY_MS} ms latency per request.
+
+  --quick   a project of 10,000 runs, up to 2,000 matching; prints the tables
+            but leaves bench/results.json and BENCHMARKS.md alone
+  --help    this text`;
+
+/** Progress goes to stderr, so that stdout holds only the tables. */
+function log(line: string): void {
+  console.error(line);
+}
+
+/** What a matching run of the generated project looks like, for the setup line. */
+function projectShape(
+  generated: RealisticProject,
+  generationMs: number,
+): ProjectShape {
+  const run = generated.matchingRuns.values().next().value![0];
+  const servedConfig = {
+    ...Object.fromEntries(
+      Object.entries(run.config!).map(([key, value]) => [key, { value }]),
+    ),
+    _wandb: { value: { cli_version: "0.21.0" } },
+  };
+  return {
+    totalRuns: generated.project.runs.length,
+    generationMs,
+    summaryKeys: Object.keys(run.summaryMetrics!).length,
+    summaryBytes: JSON.stringify(run.summaryMetrics).length,
+    configKeys: Object.keys(run.config!).length,
+    configBytes: JSON.stringify(servedConfig).length,
+    systemMetricsBytes: JSON.stringify(run.systemMetrics).length,
+  };
+}
+
+/** Our CLI's inputs for the set of `matchingRuns` runs. */
+function cliInputs(matchingRuns: number): CliInputs {
+  return {
+    projectName: `${BENCH_ENTITY}/${BENCH_PROJECT}`,
+    githubSha: benchSha(matchingRuns),
+    baselineTags: [BASELINE_TAG],
+    metrics: DISPLAY_METRICS,
+    configVars: DISPLAY_CONFIG_VARS,
+    apiKey: BENCH_API_KEY,
+  };
+}
+
+/** Measures ours, the peer and the limit for one scale. */
+async function measureScale(
+  fake: FakeWandb,
+  generated: RealisticProject,
+  matchingRuns: number,
+  options: { folder: string; withCsvOnly: boolean; repeats: number },
+): Promise<ScaleResult> {
+  const { folder } = options;
+  const expected = {
+    candidates: generated.matchingRuns.get(matchingRuns)!,
+    baselines: generated.baselineRuns,
+  };
+  log(`${matchingRuns} matching runs: ours ...`);
+  const ours = await measureOursRepeatedly(fake, cliInputs(matchingRuns), {
+    folder,
+    expected,
+    repeats: options.repeats,
+  });
+  let oursCsvOnly;
+  if (options.withCsvOnly) {
+    log(`${matchingRuns} matching runs: ours, CSV only ...`);
+    oursCsvOnly = await measureOursRepeatedly(fake, cliInputs(matchingRuns), {
+      folder,
+      expected,
+      markdown: false,
+      repeats: options.repeats,
+    });
+  }
+  log(`${matchingRuns} matching runs: peer ...`);
+  const peer = await measurePeer(fake, {
+    baseUrl: fake.url,
+    apiKey: BENCH_API_KEY,
+    entity: BENCH_ENTITY,
+    project: BENCH_PROJECT,
+    githubSha: benchSha(matchingRuns),
+    baselineTags: [BASELINE_TAG],
+  }, expected);
+  return {
+    matchingRuns,
+    baselineRuns: expected.baselines.length,
+    ours,
+    ...(oursCsvOnly === undefined ? {} : { oursCsvOnly }),
+    peer,
+    limit: {
+      requests: limitRequests([
+        expected.candidates.length,
+        expected.baselines.length,
+      ]),
+      bytes: limitBytes([...expected.candidates, ...expected.baselines], {
+        metrics: DISPLAY_METRICS,
+        configVars: DISPLAY_CONFIG_VARS,
+      }),
+    },
+  };
+}
+
+/** Measures the cold starts against a small project without latency. */
+async function coldStarts(folder: string) {
+  const small = realisticProject({ totalRuns: 100, matchingRunCounts: [10] });
+  const fake = startFakeWandb({
+    projects: [small.project],
+    apiKeys: [BENCH_API_KEY],
+  });
+  try {
+    return await measureColdStarts({
+      baseUrl: fake.url,
+      apiKey: BENCH_API_KEY,
+      projectName: `${BENCH_ENTITY}/${BENCH_PROJECT}`,
+      runId: small.matchingRuns.get(10)![0].name,
+      folder,
+    });
+  } finally {
+    await fake.close();
+  }
+}
+
+/** Times our CSV and Markdown code on the largest set, with the CLI's inputs and W&B's own URL (as its links would be). */
+function outputCosts(generated: RealisticProject, matchingRuns: number) {
+  const environment = cliEnvironment(cliInputs(matchingRuns), {
+    baseUrl: "https://api.wandb.ai",
+    csvPath: "wandb_report.csv",
+    markdownPath: "wandb_report.md",
+  });
+  const rawInputs = Object.fromEntries(
+    Object.entries(environment).map((
+      [name, value],
+    ) => [name.replace(/^INPUT_/, ""), value]),
+  );
+  return measureOutputCosts({
+    candidates: generated.matchingRuns.get(matchingRuns)!,
+    baselines: generated.baselineRuns,
+  }, rawInputs);
+}
+
+/** The machine this runs on. */
+function thisMachine(): Machine {
+  return {
+    cpus: navigator.hardwareConcurrency,
+    memoryBytes: Deno.systemMemoryInfo().total,
+    os: `${Deno.build.os} ${Deno.osRelease()} (${Deno.build.arch})`,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+  };
+}
+
+/**
+ * Writes `bench/results.json` and the results section of `BENCHMARKS.md`,
+ * then formats that file as `deno fmt` would (it wraps the generated
+ * paragraphs as it wraps the rest).
+ */
+async function writeResults(results: BenchResults, section: string) {
+  await Deno.writeTextFile(
+    `${PROJECT_ROOT}bench/results.json`,
+    `${
+      JSON.stringify({ ...results, targets: judgeTargets(results) }, null, 2)
+    }\n`,
+  );
+  const benchmarksPath = `${PROJECT_ROOT}BENCHMARKS.md`;
+  await Deno.writeTextFile(
+    benchmarksPath,
+    replaceResultsSection(await Deno.readTextFile(benchmarksPath), section),
+  );
+  const formatted = await new Deno.Command("deno", {
+    args: ["fmt", "--quiet", "BENCHMARKS.md"],
+    cwd: PROJECT_ROOT,
+  }).output();
+  if (!formatted.success) {
+    throw new Error("Cannot format BENCHMARKS.md: deno fmt failed");
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { quick: { type: "boolean" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const quick = values.quick === true;
+  const size = quick ? SIZES.quick : SIZES.full;
+  const largest = size.scales.at(-1)!;
+
+  log(`Generating a project of ${size.totalRuns} runs ...`);
+  const generationStart = performance.now();
+  const generated = realisticProject({
+    totalRuns: size.totalRuns,
+    matchingRunCounts: size.scales,
+  });
+  const project = projectShape(generated, performance.now() - generationStart);
+
+  const folder = await Deno.makeTempDir({ prefix: "wandb-runs-bench-" });
+  const fake = startFakeWandb({
+    projects: [generated.project],
+    apiKeys: [BENCH_API_KEY],
+    latencyMs: LATENCY_MS,
+  });
+  try {
+    log("Warming up (compiling the CLI and the peer) ...");
+    await measureScale(fake, generated, size.scales[0], {
+      folder,
+      withCsvOnly: false,
+      repeats: 1,
+    });
+    const scales: ScaleResult[] = [];
+    for (const matchingRuns of size.scales) {
+      scales.push(
+        await measureScale(fake, generated, matchingRuns, {
+          folder,
+          withCsvOnly: matchingRuns === largest,
+          repeats: OUR_REPEATS,
+        }),
+      );
+    }
+    await fake.close();
+
+    log(`Timing our CSV and Markdown code for ${largest} runs ...`);
+    const costs = outputCosts(generated, largest);
+    log("Measuring the cold start ...");
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      quick,
+      machine: thisMachine(),
+      latencyMs: LATENCY_MS,
+      ourRepeats: OUR_REPEATS,
+      project,
+      scales,
+      outputCosts: { runs: largest + generated.baselineRuns.length, costs },
+      coldStarts: await coldStarts(folder),
+    };
+
+    const section = renderResults(results);
+    console.log(`\n${section}\n`);
+    if (!quick) {
+      await writeResults(results, section);
+      log("Wrote bench/results.json and the results section of BENCHMARKS.md");
+    }
+  } finally {
+    await fake.close();
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  await main(Deno.args);
+}
