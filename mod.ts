@@ -75,6 +75,7 @@ export {
   csvColumns,
   type CsvColumnsRequest,
   type CsvContext,
+  csvPieces,
   csvRows,
   csvText,
   FIXED_COLUMNS,

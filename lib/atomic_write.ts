@@ -17,11 +17,11 @@ export function partialPathFor(path: string): string {
  * created.
  *
  * @param path Where the file goes.
- * @param text The file's content.
+ * @param text The file's content, whole or in pieces written one by one.
  */
 export async function writeFileAtomically(
   path: string,
-  text: string,
+  text: string | Iterable<string>,
 ): Promise<void> {
   const partial = partialPathFor(path);
   try {
@@ -33,13 +33,28 @@ export async function writeFileAtomically(
   }
 }
 
-async function writeCreatingFolder(path: string, text: string): Promise<void> {
+async function writeCreatingFolder(
+  path: string,
+  text: string | Iterable<string>,
+): Promise<void> {
+  let file: Deno.FsFile;
   try {
-    await Deno.writeTextFile(path, text);
+    file = await Deno.open(path, { write: true, create: true, truncate: true });
   } catch (error) {
     const folder = path.slice(0, path.lastIndexOf("/"));
     if (!(error instanceof Deno.errors.NotFound) || folder === "") throw error;
     await Deno.mkdir(folder, { recursive: true });
-    await Deno.writeTextFile(path, text);
+    file = await Deno.open(path, { write: true, create: true, truncate: true });
+  }
+  try {
+    const encoder = new TextEncoder();
+    for (const piece of typeof text === "string" ? [text] : text) {
+      const bytes = encoder.encode(piece);
+      for (let written = 0; written < bytes.length;) {
+        written += await file.write(bytes.subarray(written));
+      }
+    }
+  } finally {
+    file.close();
   }
 }

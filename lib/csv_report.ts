@@ -89,15 +89,14 @@ export function csvRows(
   runs: CategorisedRuns,
   context: CsvContext,
 ): string[][] {
-  const rows: [WandbRun, RunCategory][] = [
-    ...runs.candidates.filter((run) => run.state === "finished").map((
-      run,
-    ) => [run, "candidate"] as [WandbRun, RunCategory]),
-    ...runs.baselines.map((run) =>
-      [run, "baseline"] as [WandbRun, RunCategory]
-    ),
-  ];
-  return rows.map(([run, category]) => [
+  return [...csvRowsOneByOne(runs, context)];
+}
+
+function* csvRowsOneByOne(
+  runs: CategorisedRuns,
+  context: CsvContext,
+): Generator<string[]> {
+  const row = (run: WandbRun, category: RunCategory) => [
     runUrl(context.appUrl, { ...context, runId: run.runId }),
     run.displayName,
     pythonList(run.tags),
@@ -109,7 +108,44 @@ export function csvRows(
     ...context.metrics.map((name) => formatCell(lookUp(run.summary, name))),
     ...context.configVars.map((name) => formatCell(lookUp(run.config, name))),
     category,
-  ]);
+  ];
+  for (const run of runs.candidates) {
+    if (run.state === "finished") yield row(run, "candidate");
+  }
+  for (const run of runs.baselines) yield row(run, "baseline");
+}
+
+/**
+ * The CSV text in pieces of up to `rowsPerPiece` rows, the header first: what
+ * {@linkcode csvText} joins, for writing a large CSV without holding it whole.
+ *
+ * @param runs The categorised runs.
+ * @param context The columns and where the runs live.
+ * @param rowsPerPiece Rows per piece. Default 1,000.
+ * @returns The pieces, in order.
+ */
+export function* csvPieces(
+  runs: CategorisedRuns,
+  context: CsvContext,
+  rowsPerPiece = 1000,
+): Generator<string> {
+  let batch: string[][] = [csvColumns(context)];
+  for (const row of csvRowsOneByOne(runs, context)) {
+    batch.push(row);
+    if (batch.length >= rowsPerPiece) {
+      yield csvLines(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield csvLines(batch);
+}
+
+function csvLines(rows: string[][]): string {
+  return stringify(rows, {
+    record_delimiter: "\n",
+    // csv-stringify quotes \n but not a lone \r, which readers take as a line end.
+    quoted_match: /\r/,
+  });
 }
 
 /**
@@ -132,11 +168,7 @@ export function csvRows(
  * @returns The CSV text.
  */
 export function csvText(runs: CategorisedRuns, context: CsvContext): string {
-  return stringify([csvColumns(context), ...csvRows(runs, context)], {
-    record_delimiter: "\n",
-    // csv-stringify quotes \n but not a lone \r, which readers take as a line end.
-    quoted_match: /\r/,
-  });
+  return [...csvPieces(runs, context)].join("");
 }
 
 /**

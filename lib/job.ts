@@ -1,7 +1,7 @@
 import { analyseRuns, type RunAnalysis } from "./baseline_comparison.ts";
 import type { CategorisedRuns } from "./categorise.ts";
 import { categoriseRuns } from "./categorise.ts";
-import { csvColumns, csvText } from "./csv_report.ts";
+import { csvColumns, csvPieces } from "./csv_report.ts";
 import { WandbError } from "./errors.ts";
 import { fetchRuns } from "./fetch_runs.ts";
 import { evaluateGates, gateOutputs, type GateResult } from "./gates.ts";
@@ -152,7 +152,7 @@ export async function runJob(
   await writeOutputFile(
     "OUTPUT_PATH",
     inputs.outputPath,
-    csvText(runs, { ...inputs, appUrl }),
+    csvPieces(runs, { ...inputs, appUrl }),
   );
   const reportContext: MarkdownReportContext = {
     appUrl,
@@ -217,7 +217,7 @@ export async function runJob(
 async function writeOutputFile(
   input: string,
   path: string,
-  text: string,
+  text: string | Iterable<string>,
 ): Promise<void> {
   await writeFileAtomically(path, text).catch((error: unknown) => {
     throw new Error(

@@ -72,44 +72,41 @@ export function markdownReport(
     ...runs.candidates.map((run) => ({ run, category: "candidate" as const })),
     ...runs.baselines.map((run) => ({ run, category: "baseline" as const })),
   ];
-  const full = render(rows, rows.length, context.charts, context);
-  if (full.length <= maxLength) return full;
-  const withoutCharts = render(rows, rows.length, false, context);
-  if (withoutCharts.length <= maxLength) return withoutCharts;
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (render(rows, middle, false, context).length <= maxLength) low = middle;
-    else high = middle - 1;
-  }
-  return render(rows, low, false, context);
-}
+  // Each part is rendered once; only the joining is repeated.
+  const top = [...header(context), ...gateSection(context.gate)];
+  const [tableHead, rowLines] = rows.length > 0
+    ? table(rows, context)
+    : [[], []];
+  const notes = comparisonNotes(context);
+  const charts = context.charts ? chartSection(rows, context) : [];
+  const assemble = (shownRows: number, withCharts: boolean) => {
+    const lines = [...top, ...tableHead, ...rowLines.slice(0, shownRows)];
+    if (shownRows < rows.length) lines.push("", leftOutLine(shownRows));
+    lines.push(...notes, ...(withCharts ? charts : []));
+    return `${lines.join("\n")}\n`;
+  };
+  const leftOutLine = (shownRows: number) =>
+    `_${
+      rows.length - shownRows
+    } of ${rows.length} runs left out to stay under GitHub's size limit; every run is in \`${
+      escapeMarkdown(context.csvName)
+    }\`._`;
 
-function render(
-  rows: readonly Row[],
-  shownRows: number,
-  charts: boolean,
-  context: MarkdownReportContext,
-): string {
-  const lines = [
-    ...header(context),
-    ...gateSection(context.gate),
-    ...(rows.length > 0 ? table(rows.slice(0, shownRows), context) : []),
-  ];
-  if (shownRows < rows.length) {
-    lines.push(
-      "",
-      `_${
-        rows.length - shownRows
-      } of ${rows.length} runs left out to stay under GitHub's size limit; every run is in \`${
-        escapeMarkdown(context.csvName)
-      }\`._`,
-    );
+  const full = assemble(rows.length, context.charts);
+  if (full.length <= maxLength) return full;
+  const withoutCharts = assemble(rows.length, false);
+  if (withoutCharts.length <= maxLength) return withoutCharts;
+  // Rows go from the end: keep each while the running total fits, counting
+  // the left-out line at its longest (no row shown).
+  let length = assemble(0, false).length;
+  let shown = 0;
+  while (
+    shown < rowLines.length && length + rowLines[shown].length + 1 <= maxLength
+  ) {
+    length += rowLines[shown].length + 1;
+    shown++;
   }
-  lines.push(...comparisonNotes(context));
-  if (charts) lines.push(...chartSection(rows, context));
-  return `${lines.join("\n")}\n`;
+  return assemble(shown, false);
 }
 
 function header(context: MarkdownReportContext): string[] {
@@ -177,7 +174,11 @@ function gateSection(gate: GateResult | undefined): string[] {
   ];
 }
 
-function table(rows: readonly Row[], context: MarkdownReportContext): string[] {
+/** The table's heading lines, and one line per row. */
+function table(
+  rows: readonly Row[],
+  context: MarkdownReportContext,
+): [string[], string[]] {
   const failedRuns = new Set(
     context.gate?.failures.flatMap((failure) =>
       failure.runId === undefined ? [] : [failure.runId]
@@ -212,10 +213,8 @@ function table(rows: readonly Row[], context: MarkdownReportContext): string[] {
     ];
   });
   return [
-    "",
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...body.map((cells) => `| ${cells.join(" | ")} |`),
+    ["", `| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`],
+    body.map((cells) => `| ${cells.join(" | ")} |`),
   ];
 }
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import {
   csvColumns,
+  csvPieces,
   csvText,
   formatCell,
   lookUp,
@@ -106,6 +107,28 @@ Deno.test("an empty result is a header-only CSV", () => {
     }),
     "run.url,run.name,run.tags,run.id,run.entity,run.project,github_sha,run.description,__eval.category\n",
   );
+});
+
+Deno.test("csvPieces: the same CSV in pieces of N rows, header first", () => {
+  const runs = {
+    candidates: ["a", "b", "c", "d", "e"].map((id) =>
+      run({ runId: `run0000${id}`, summary: { acc: id } })
+    ),
+    baselines: [run({ runId: "base0001", description: "x\ny" })],
+  };
+  const pieces = [...csvPieces(runs, CONTEXT, 2)];
+  // 1 header + 6 rows in pieces of 2: header+a, b+c, d+e, base.
+  assert.equal(pieces.length, 4);
+  assert.equal(pieces.join(""), csvText(runs, CONTEXT));
+  assert.deepEqual(
+    parse(pieces.join("")).map((row: string[]) => row[3]),
+    [
+      "run.id",
+      ...["a", "b", "c", "d", "e"].map((id) => `run0000${id}`),
+      "base0001",
+    ],
+  );
+  assert.ok(pieces[0].startsWith("run.url,"));
 });
 
 Deno.test("column name collisions are input errors", async (t) => {

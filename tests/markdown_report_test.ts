@@ -241,6 +241,10 @@ Deno.test("past the size limit, charts go first, then rows, with a line saying h
   const shown =
     limited.split("\n").filter((line) => line.startsWith("| [")).length;
   assert.ok(shown > 10 && shown < 401);
+  // As many rows as fit: the next one would not (give or take the digits of
+  // the left-out count).
+  const rowLines = full.split("\n").filter((line) => line.startsWith("| ["));
+  assert.ok(limited.length + rowLines[shown].length + 1 > 20_000 - 3);
   assert.ok(
     limited.includes(
       `_${
