@@ -72,41 +72,45 @@ export function markdownReport(
     ...runs.candidates.map((run) => ({ run, category: "candidate" as const })),
     ...runs.baselines.map((run) => ({ run, category: "baseline" as const })),
   ];
-  // Each part is rendered once; only the joining is repeated.
   const top = [...header(context), ...gateSection(context.gate)];
-  const [tableHead, rowLines] = rows.length > 0
-    ? table(rows, context)
-    : [[], []];
+  const { head: tableHead, rowLine } = table(rows, context);
   const notes = comparisonNotes(context);
-  const charts = context.charts ? chartSection(rows, context) : [];
-  const assemble = (shownRows: number, withCharts: boolean) => {
-    const lines = [...top, ...tableHead, ...rowLines.slice(0, shownRows)];
-    if (shownRows < rows.length) lines.push("", leftOutLine(shownRows));
-    lines.push(...notes, ...(withCharts ? charts : []));
-    return `${lines.join("\n")}\n`;
-  };
   const leftOutLine = (shownRows: number) =>
     `_${
       rows.length - shownRows
     } of ${rows.length} runs left out to stay under GitHub's size limit; every run is in \`${
       escapeMarkdown(context.csvName)
     }\`._`;
+  const shown: string[] = [];
+  const assemble = (charts: string[]) => {
+    const lines = [...top, ...tableHead, ...shown];
+    if (shown.length < rows.length) lines.push("", leftOutLine(shown.length));
+    lines.push(...notes, ...charts);
+    return `${lines.join("\n")}\n`;
+  };
 
-  const full = assemble(rows.length, context.charts);
-  if (full.length <= maxLength) return full;
-  const withoutCharts = assemble(rows.length, false);
-  if (withoutCharts.length <= maxLength) return withoutCharts;
-  // Rows go from the end: keep each while the running total fits, counting
-  // the left-out line at its longest (no row shown).
-  let length = assemble(0, false).length;
-  let shown = 0;
-  while (
-    shown < rowLines.length && length + rowLines[shown].length + 1 <= maxLength
-  ) {
-    length += rowLines[shown].length + 1;
-    shown++;
+  // Rows are rendered one at a time, and only as many as can fit.
+  let length = `${[...top, ...tableHead, ...notes].join("\n")}\n`.length;
+  while (shown.length < rows.length) {
+    const line = rowLine(shown.length);
+    if (length + line.length + 1 > maxLength) break;
+    shown.push(line);
+    length += line.length + 1;
   }
-  return assemble(shown, false);
+  if (shown.length === rows.length) {
+    // Every row fits; the charts come along if they fit as well.
+    if (context.charts) {
+      const withCharts = assemble(chartSection(rows, context));
+      if (withCharts.length <= maxLength) return withCharts;
+    }
+    return assemble([]);
+  }
+  // Rows go from the end until the left-out line, at its longest, fits too.
+  const leftOutLength = leftOutLine(0).length + 2;
+  while (shown.length > 0 && length + leftOutLength > maxLength) {
+    length -= shown.pop()!.length + 1;
+  }
+  return assemble([]);
 }
 
 function header(context: MarkdownReportContext): string[] {
@@ -175,10 +179,11 @@ function gateSection(gate: GateResult | undefined): string[] {
 }
 
 /** The table's heading lines, and one line per row. */
+/** The table's heading lines (none without rows), and each row's line on demand. */
 function table(
   rows: readonly Row[],
   context: MarkdownReportContext,
-): [string[], string[]] {
+): { head: string[]; rowLine: (index: number) => string } {
   const failedRuns = new Set(
     context.gate?.failures.flatMap((failure) =>
       failure.runId === undefined ? [] : [failure.runId]
@@ -193,14 +198,15 @@ function table(
     ),
     ...context.configVars.map((name) => escapeMarkdown(`_${name}`)),
   ];
-  const body = rows.map(({ run, category }) => {
+  const rowLine = (index: number) => {
+    const { run, category } = rows[index];
     const comparisons = category === "candidate"
       ? context.analysis.comparisons.get(run.runId)
       : undefined;
     const link = `[${escapeMarkdown(run.displayName)}](${
       markdownUrl(runUrl(context.appUrl, { ...context, runId: run.runId }))
     })`;
-    return [
+    const cells = [
       failedRuns.has(run.runId) ? `❌ ${link}` : link,
       escapeMarkdown(run.state),
       category,
@@ -211,11 +217,14 @@ function table(
         escapeMarkdown(formatCell(lookUp(run.config, name)))
       ),
     ];
-  });
-  return [
-    ["", `| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`],
-    body.map((cells) => `| ${cells.join(" | ")} |`),
-  ];
+    return `| ${cells.join(" | ")} |`;
+  };
+  return {
+    head: rows.length === 0
+      ? []
+      : ["", `| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`],
+    rowLine,
+  };
 }
 
 function metricCell(
