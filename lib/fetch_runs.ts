@@ -262,8 +262,12 @@ function advance(
     cursor.overlapping = false;
     return;
   }
+  let added = 0;
   for (const { node } of page.edges) {
-    if (!cursor.runs.has(node.runId)) cursor.runs.set(node.runId, node);
+    if (!cursor.runs.has(node.runId)) {
+      cursor.runs.set(node.runId, node);
+      added++;
+    }
   }
   if (!page.pageInfo.hasNextPage) {
     cursor.done = true;
@@ -275,7 +279,8 @@ function advance(
     ? page.edges.at(-2)!.cursor
     : page.pageInfo.endCursor ?? page.edges.at(-1)?.cursor ?? null;
   cursor.overlapping = overlap;
-  if (page.edges.length === 0 || next === null || next === cursor.after) {
+  // A page with more to come that brought no new run could repeat forever.
+  if (added === 0 || next === null || next === cursor.after) {
     throw new WandbError(
       `W&B paging of ${name} did not advance (hasNextPage with ${page.edges.length} runs and cursor ${
         JSON.stringify(next)

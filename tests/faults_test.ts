@@ -352,6 +352,38 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
       assert.equal(outcome.fake.requests.length, 2);
     },
   );
+  await t.step(
+    "pages that repeat the same runs under new cursors",
+    async () => {
+      let firstPage: {
+        data: { project: { candidates: { edges: { cursor: string }[] } } };
+      };
+      const repeatWithNewCursors = (copy: number): FakeFault => ({
+        kind: "transform",
+        transform: () => {
+          const page = structuredClone(firstPage);
+          for (const edge of page.data.project.candidates.edges) {
+            edge.cursor = btoa(`${atob(edge.cursor)}-${copy}`);
+          }
+          return page;
+        },
+      });
+      const outcome = await runWithFaults({
+        runs: runs(),
+        inputs: paged,
+        faults: [
+          { kind: "transform", transform: (body) => (firstPage = body) },
+          ...[1, 2, 3].map(repeatWithNewCursors),
+        ],
+      });
+      assertCleanFailure(outcome, /^W&B paging of candidates did not advance/);
+      assert.equal(
+        outcome.fake.requests.length,
+        2,
+        "stopped at the first repeat",
+      );
+    },
+  );
   await t.step("hasNextPage with no runs", async () => {
     const outcome = await runWithFaults({
       runs: runs(),
