@@ -33,6 +33,7 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = [
   ...INPUT_NAMES.map((name) => `INPUT_${name}`),
   "WANDB_API_KEY",
   "WANDB_BASE_URL",
+  "WANDB_APP_URL",
   "GITHUB_WORKSPACE",
   "GITHUB_OUTPUT",
   "GITHUB_STEP_SUMMARY",
@@ -53,6 +54,7 @@ const FLAGS: Record<string, InputName> = {
   "config-vars": "DISPLAY_CONFIG_VARS",
   "out": "OUTPUT_PATH",
   "base-url": "WANDB_BASE_URL",
+  "app-url": "WANDB_APP_URL",
   "page-size": "PAGE_SIZE",
   "report-markdown": "REPORT_MARKDOWN",
   "job-summary": "JOB_SUMMARY",
@@ -89,6 +91,7 @@ Options (each also read from INPUT_<NAME>; a flag wins):
   --out <path>                 OUTPUT_PATH (default $GITHUB_WORKSPACE/wandb_report.csv
                                or ./wandb_report.csv)
   --base-url <url>             WANDB_BASE_URL (default $WANDB_BASE_URL or https://api.wandb.ai)
+  --app-url <url>              WANDB_APP_URL: where run links point (default $WANDB_APP_URL, else derived from the API URL)
   --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 1000)
   --debug                      DEBUG: log requests and filters
 
@@ -294,6 +297,7 @@ function readRawInputs(
   }
   raw.WANDB_API_KEY ??= getEnv("WANDB_API_KEY");
   raw.WANDB_BASE_URL ??= getEnv("WANDB_BASE_URL");
+  raw.WANDB_APP_URL ??= getEnv("WANDB_APP_URL");
   raw.GITHUB_TOKEN ??= getEnv("GITHUB_TOKEN");
   if (debugFlag) raw.DEBUG = "true";
   return raw;

@@ -34,6 +34,7 @@ export {
   INPUT_NAMES,
   type InputDefaults,
   type InputName,
+  parseAppUrl,
   parseBaseUrl,
   type ParsedInputs,
   parseInputs,

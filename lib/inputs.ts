@@ -14,6 +14,7 @@ import {
 import { parseDuration } from "./wait_for_runs.ts";
 import { commentMarker } from "./pr_comment.ts";
 import { DEFAULT_PAGE_SIZE } from "./fetch_runs.ts";
+import { appUrlFor } from "./run_url.ts";
 import { quoteForMessage } from "./_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -28,6 +29,7 @@ export const INPUT_NAMES = [
   "DISPLAY_CONFIG_VARS",
   "DEBUG",
   "WANDB_BASE_URL",
+  "WANDB_APP_URL",
   "OUTPUT_PATH",
   "PAGE_SIZE",
   "REPORT_MARKDOWN",
@@ -98,6 +100,8 @@ export interface ActionInputs {
   debug: boolean;
   /** The W&B API base URL, without a trailing `/`. */
   baseUrl: string;
+  /** The W&B web app that run links point to, without a trailing `/`. */
+  appUrl: string;
   /** Where the CSV is written. */
   outputPath: string;
   /** Runs asked for per request. */
@@ -291,6 +295,7 @@ export function parseInputs(
     ),
   };
 
+  const baseUrl = parseBaseUrl(value("WANDB_BASE_URL") ?? DEFAULT_BASE_URL);
   const inputs: ActionInputs = {
     apiKey,
     entity,
@@ -305,7 +310,8 @@ export function parseInputs(
       raw.DISPLAY_CONFIG_VARS ?? "",
     ),
     debug: parseSwitch("DEBUG", raw.DEBUG ?? ""),
-    baseUrl: parseBaseUrl(value("WANDB_BASE_URL") ?? DEFAULT_BASE_URL),
+    baseUrl,
+    appUrl: parseAppUrl(value("WANDB_APP_URL")) ?? appUrlFor(baseUrl),
     outputPath: value("OUTPUT_PATH") ?? inWorkspace(DEFAULT_CSV_NAME),
     pageSize: check(
       "PAGE_SIZE",
@@ -430,6 +436,33 @@ export function parseBaseUrl(text: string): string {
     throw new InputError(
       "WANDB_BASE_URL",
       "expected a base URL without a query or fragment",
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+/**
+ * Reads `WANDB_APP_URL`, the web app run links point to when it cannot be
+ * derived from the API URL: an http(s) URL without credentials, query or
+ * fragment. Nothing is sent there; it only appears in links.
+ *
+ * @param text The input, or `undefined` when unset.
+ * @returns The URL without a trailing `/`, or `undefined` when unset.
+ * @throws {InputError} naming `WANDB_APP_URL` when it is not such a URL.
+ */
+export function parseAppUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (
+    url === undefined || !/^https?:$/.test(url.protocol) ||
+    url.username !== "" || url.password !== "" || url.search !== "" ||
+    url.hash !== ""
+  ) {
+    throw new InputError(
+      "WANDB_APP_URL",
+      `expected an http(s) URL such as https://wandb.ai, without credentials, query or fragment, got ${
+        quoteForMessage(text.replace(/\/\/.*@/s, "//***@"))
+      }`,
     );
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");

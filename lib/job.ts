@@ -18,7 +18,6 @@ import {
 } from "./markdown_report.ts";
 import { buildQueryPlan } from "./query_plan.ts";
 import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
-import { appUrlFor } from "./run_url.ts";
 import { writeFileAtomically } from "./atomic_write.ts";
 import { stringifyExactJson } from "./exact_json.ts";
 import { waitForRuns } from "./wait_for_runs.ts";
@@ -147,12 +146,12 @@ export async function runJob(
     { counts, options: inputs.gates },
   );
   const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
-  const appUrl = appUrlFor(inputs.baseUrl);
+  const { appUrl } = inputs;
 
   await writeOutputFile(
     "OUTPUT_PATH",
     inputs.outputPath,
-    csvPieces(runs, { ...inputs, appUrl }),
+    csvPieces(runs, inputs),
   );
   const reportContext: MarkdownReportContext = {
     appUrl,

@@ -27,6 +27,7 @@ Deno.test("parseInputs fills the original's defaults", () => {
     configVars: [],
     debug: false,
     baseUrl: "https://api.wandb.ai",
+    appUrl: "https://wandb.ai",
     outputPath: "./wandb_report.csv",
     pageSize: 1000,
     report: {
@@ -108,6 +109,21 @@ Deno.test("each bad input is named in its error", async (t) => {
       'expected "entity/project", got "predict-issue-labels"',
     ],
     [{ ...BASE, PROJECT_NAME: "a/b/c" }, "PROJECT_NAME", "entity/project"],
+    [
+      { ...BASE, WANDB_APP_URL: "wandb.example" },
+      "WANDB_APP_URL",
+      "http(s) URL",
+    ],
+    [
+      { ...BASE, WANDB_APP_URL: "https://u:secret@wandb.example" },
+      "WANDB_APP_URL",
+      "without credentials",
+    ],
+    [
+      { ...BASE, WANDB_APP_URL: "javascript:alert(1)" },
+      "WANDB_APP_URL",
+      "http(s)",
+    ],
     [{ ...BASE, PROJECT_NAME: "a/ b" }, "PROJECT_NAME", "entity/project"],
     [
       { ...BASE, FILTER_GITHUB_SHA: "" },
@@ -169,4 +185,25 @@ Deno.test("parseBaseUrl strips trailing slashes and allows plain http only on lo
   );
   assert.equal(parseBaseUrl("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
   assert.equal(parseBaseUrl("http://localhost:8080/"), "http://localhost:8080");
+});
+
+Deno.test("run links use WANDB_APP_URL when given, else the app derived from the API", () => {
+  const app = (raw: RawInputs) =>
+    parseInputs({ ...BASE, ...raw }).inputs.appUrl;
+  assert.equal(app({}), "https://wandb.ai");
+  assert.equal(
+    app({ WANDB_BASE_URL: "https://api.acme.example" }),
+    "https://app.acme.example",
+  );
+  assert.equal(
+    app({
+      WANDB_BASE_URL: "https://wandb-api.corp.example",
+      WANDB_APP_URL: "https://wandb.corp.example/",
+    }),
+    "https://wandb.corp.example",
+  );
+  assert.throws(
+    () => app({ WANDB_APP_URL: "https://u:secret@wandb.corp.example" }),
+    (error: Error) => !error.message.includes("secret"),
+  );
 });

@@ -475,3 +475,19 @@ Deno.test("a threshold on a metric that is not displayed is still judged", async
   ]);
   assert.deepEqual(scenario.csv?.[0].slice(8), ["acc", "__eval.category"]);
 });
+
+Deno.test("WANDB_APP_URL sets where run links point, in the CSV and the report", async () => {
+  const scenario = await runScenario({
+    RUN_ID: "e6lo523p",
+    WANDB_APP_URL: "https://wandb.corp.example",
+    BASELINE_AGGREGATE: "best",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  const link =
+    "https://wandb.corp.example/github/predict-issue-labels/runs/e6lo523p";
+  assert.equal(scenario.csv?.[1][0], link);
+  const report = Object.entries(scenario.files).find(([path]) =>
+    path.endsWith(".md")
+  )?.[1];
+  assert.ok(report?.includes(`(${link})`));
+});
