@@ -307,8 +307,9 @@ Deno.test("the README's one-liner works with exactly the permissions it lists", 
     const script = block
       .replace(/^export WANDB_API_KEY=.*$/m, "")
       .replaceAll("api.wandb.ai", new URL(wandb.url).host)
+      // The published module, as the README names it, is this checkout's cli.ts.
       .replace(
-        "jsr:@ml-review/wandb-runs/cli",
+        /jsr:\S+\/cli/,
         `${ROOT}/cli.ts --base-url ${wandb.url}`,
       )
       .replace('"$CI_COMMIT_SHA"', DEMO_SHA)
