@@ -259,19 +259,17 @@ Deno.test("waits out secondary rate limits", async (t) => {
   );
 });
 
+/** A request that never answers: only its abort signal ends it. */
+const hang: typeof fetch = (_input, init) =>
+  new Promise((_, reject) =>
+    init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))
+  );
+
 Deno.test("a request that hangs is abandoned at the timeout and asked again", () =>
   withFake(async (fake) => {
     let calls = 0;
-    // The first request never answers: only the abort signal ends it.
-    const hangOnce: typeof fetch = (input, init) => {
-      if (calls++ > 0) return fetch(input, init);
-      return new Promise((_, reject) =>
-        init?.signal?.addEventListener(
-          "abort",
-          () => reject(init.signal!.reason),
-        )
-      );
-    };
+    const hangOnce: typeof fetch = (input, init) =>
+      calls++ > 0 ? fetch(input, init) : hang(input, init);
     const options = optionsFor(fake, { fetch: hangOnce, timeoutMs: 100 });
     assert.equal((await upsertPrComment(options)).action, "created");
     assert.deepEqual(options.waits, [2000]);
@@ -280,13 +278,6 @@ Deno.test("a request that hangs is abandoned at the timeout and asked again", ()
 
 Deno.test("hanging every time gives up after the attempts, in bounded time", () =>
   withFake(async (fake) => {
-    const hang: typeof fetch = (_input, init) =>
-      new Promise((_, reject) =>
-        init?.signal?.addEventListener(
-          "abort",
-          () => reject(init.signal!.reason),
-        )
-      );
     const options = optionsFor(fake, { fetch: hang, timeoutMs: 50 });
     const started = performance.now();
     await assert.rejects(upsertPrComment(options), (error) => {
