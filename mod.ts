@@ -92,7 +92,13 @@ export {
 } from "./lib/github_outputs.ts";
 export { writeFileAtomically } from "./lib/atomic_write.ts";
 export { createLog, type Log, type LogOptions } from "./lib/log.ts";
-export { type JobEnvironment, type JobResult, runJob } from "./lib/job.ts";
+export {
+  assessRuns,
+  type JobEnvironment,
+  type JobResult,
+  type RunAssessment,
+  runJob,
+} from "./lib/job.ts";
 export {
   type Direction,
   inferDirection,

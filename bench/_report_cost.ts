@@ -9,20 +9,15 @@
  * @module
  */
 
-import { analyseRuns } from "../lib/baseline_comparison.ts";
-import { categoriseRuns } from "../lib/categorise.ts";
 import { csvText } from "../lib/csv_report.ts";
-import { evaluateGates } from "../lib/gates.ts";
 import { parseInputs, type RawInputs } from "../lib/inputs.ts";
+import { assessRuns } from "../lib/job.ts";
 import {
   COMMENT_MAX_LENGTH,
   markdownReport,
-  type MarkdownReportContext,
   SUMMARY_MAX_LENGTH,
 } from "../lib/markdown_report.ts";
 import { commentMarker } from "../lib/pr_comment.ts";
-import { countRuns } from "../lib/run_counts.ts";
-import { appUrlFor } from "../lib/run_url.ts";
 import { runNodeSchema, type WandbRun } from "../lib/wandb_run.ts";
 import type { FakeRun } from "../tests/fake_wandb/server.ts";
 import { projectedRunNode, type WantedFields } from "./limit.ts";
@@ -69,34 +64,10 @@ export function measureOutputCosts(
       ) => runNodeSchema.parse(node))
     );
   });
-  const categorised = categoriseRuns(fetched[0], fetched[1]);
-  const counts = countRuns(categorised);
-  const { report } = inputs;
-  const analysis = analyseRuns(categorised, {
-    goals: report.goals,
-    aggregate: report.aggregate,
-  });
-  const gate = evaluateGates(
-    categorised.candidates.filter((run) => run.state === "finished").map((
-      run,
-    ) => ({ run, comparisons: analysis.comparisons.get(run.runId) ?? [] })),
-    { counts, options: inputs.gates },
+  const { runs: categorised, reportContext: context } = assessRuns(
+    { candidates: fetched[0], baselines: fetched[1] },
+    inputs,
   );
-  const appUrl = appUrlFor(inputs.baseUrl);
-  const context: MarkdownReportContext = {
-    appUrl,
-    entity: inputs.entity,
-    project: inputs.project,
-    selection: inputs,
-    goals: report.goals,
-    configVars: inputs.configVars,
-    aggregate: report.aggregate,
-    analysis,
-    counts,
-    gate,
-    charts: report.charts,
-    csvName: "wandb_report.csv",
-  };
   const total = categorised.candidates.length + categorised.baselines.length;
   const markdown = (output: string, maxLength: number): OutputCost => {
     const { medianMs, text } = timed(() =>
@@ -110,7 +81,7 @@ export function measureOutputCosts(
       runsShown: total - Number(leftOut?.[1] ?? 0),
     };
   };
-  const csv = timed(() => csvText(categorised, { ...inputs, appUrl }));
+  const csv = timed(() => csvText(categorised, inputs));
   return [
     {
       output:

@@ -3,7 +3,7 @@ import type { CategorisedRuns } from "./categorise.ts";
 import { categoriseRuns } from "./categorise.ts";
 import { csvColumns, csvPieces } from "./csv_report.ts";
 import { WandbError } from "./errors.ts";
-import { fetchRuns } from "./fetch_runs.ts";
+import { type FetchedRuns, fetchRuns } from "./fetch_runs.ts";
 import { evaluateGates, gateOutputs, type GateResult } from "./gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "./github_outputs.ts";
 import type { WandbConnection } from "./graphql_transport.ts";
@@ -45,15 +45,7 @@ export interface JobEnvironment
 }
 
 /** What the job produced. */
-export interface JobResult {
-  /** The runs, categorised. */
-  runs: CategorisedRuns;
-  /** Their counts. */
-  counts: RunCounts;
-  /** Each candidate compared with the baselines. */
-  analysis: RunAnalysis;
-  /** The gates' verdict. */
-  gate: GateResult;
+export interface JobResult extends Omit<RunAssessment, "reportContext"> {
   /** The outputs as written. */
   outputs: Record<string, string>;
   /** Whether waiting for the candidates timed out. */
@@ -131,46 +123,18 @@ export async function runJob(
       `RUN_ID: W&B has no run "${plan.runId}" in project "${inputs.entity}/${inputs.project}"`,
     );
   }
-  const runs = categoriseRuns(fetched.candidates, fetched.baselines);
-  const counts = countRuns(runs);
-  const { report } = inputs;
-  const analysis = analyseRuns(runs, {
-    goals: report.goals,
-    aggregate: report.aggregate,
-  });
-  const gate = evaluateGates(
-    runs.candidates.filter((run) => run.state === "finished").map((run) => ({
-      run,
-      comparisons: analysis.comparisons.get(run.runId) ?? [],
-    })),
-    { counts, options: inputs.gates },
+  const { runs, counts, analysis, gate, reportContext } = assessRuns(
+    fetched,
+    inputs,
   );
+  const { report } = inputs;
   const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
-  const { appUrl } = inputs;
 
   await writeOutputFile(
     "OUTPUT_PATH",
     inputs.outputPath,
     csvPieces(runs, inputs),
   );
-  const reportContext: MarkdownReportContext = {
-    appUrl,
-    entity: inputs.entity,
-    project: inputs.project,
-    selection: {
-      runId: inputs.runId,
-      githubSha: inputs.githubSha,
-      secondarySha: inputs.secondarySha,
-    },
-    goals: report.goals,
-    configVars: inputs.configVars,
-    aggregate: report.aggregate,
-    analysis,
-    counts,
-    gate,
-    charts: report.charts,
-    csvName: inputs.outputPath.slice(inputs.outputPath.lastIndexOf("/") + 1),
-  };
   if (report.markdownPath !== undefined) {
     await writeOutputFile(
       "REPORT_MARKDOWN",
@@ -211,6 +175,67 @@ export async function runJob(
     );
   }
   return { runs, counts, analysis, gate, outputs, timedOut };
+}
+
+/** The runs judged: what every output is made from. */
+export interface RunAssessment {
+  /** The runs, categorised. */
+  runs: CategorisedRuns;
+  /** Their counts. */
+  counts: RunCounts;
+  /** Each candidate compared with the baselines. */
+  analysis: RunAnalysis;
+  /** The gates' verdict. */
+  gate: GateResult;
+  /** What the Markdown and JSON reports need, without a size limit. */
+  reportContext: MarkdownReportContext;
+}
+
+/**
+ * The job's work between fetching and writing: categorise the runs, count
+ * them, compare candidates with baselines and judge the gates.
+ *
+ * @param fetched The candidate and baseline runs W&B returned.
+ * @param inputs The validated inputs.
+ * @returns The assessment every output is written from.
+ */
+export function assessRuns(
+  fetched: Pick<FetchedRuns, "candidates" | "baselines">,
+  inputs: ActionInputs,
+): RunAssessment {
+  const runs = categoriseRuns(fetched.candidates, fetched.baselines);
+  const counts = countRuns(runs);
+  const { report } = inputs;
+  const analysis = analyseRuns(runs, {
+    goals: report.goals,
+    aggregate: report.aggregate,
+  });
+  const gate = evaluateGates(
+    runs.candidates.filter((run) => run.state === "finished").map((run) => ({
+      run,
+      comparisons: analysis.comparisons.get(run.runId) ?? [],
+    })),
+    { counts, options: inputs.gates },
+  );
+  const reportContext: MarkdownReportContext = {
+    appUrl: inputs.appUrl,
+    entity: inputs.entity,
+    project: inputs.project,
+    selection: {
+      runId: inputs.runId,
+      githubSha: inputs.githubSha,
+      secondarySha: inputs.secondarySha,
+    },
+    goals: report.goals,
+    configVars: inputs.configVars,
+    aggregate: report.aggregate,
+    analysis,
+    counts,
+    gate,
+    charts: report.charts,
+    csvName: inputs.outputPath.slice(inputs.outputPath.lastIndexOf("/") + 1),
+  };
+  return { runs, counts, analysis, gate, reportContext };
 }
 
 async function writeOutputFile(
