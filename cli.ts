@@ -72,6 +72,7 @@ const FLAGS: Record<string, InputName> = {
   "fail-on-timeout": "FAIL_ON_TIMEOUT",
   "comment": "COMMENT",
   "comment-key": "COMMENT_KEY",
+  "comment-author": "COMMENT_AUTHOR",
 };
 
 const HELP = `Usage: cli.ts [options]
@@ -118,6 +119,8 @@ Waiting for runs (optional):
 Pull request comment (optional; needs GITHUB_TOKEN in the environment):
   --comment <bool>             COMMENT: post the report as a sticky PR comment, updated on reruns
   --comment-key <key>          COMMENT_KEY: keeps several sticky comments apart (default "default")
+  --comment-author <login>     COMMENT_AUTHOR: the login the token comments as, e.g. "my-app[bot]"
+                               (default: GET /user, else github-actions[bot])
   --help, --version
 
 The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.

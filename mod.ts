@@ -129,11 +129,13 @@ export {
   type Tolerance,
 } from "./lib/gates.ts";
 export {
-  COMMENT_MAX_LENGTH,
+  COMMENT_LIMIT,
   escapeMarkdown,
   markdownReport,
   type MarkdownReportContext,
-  SUMMARY_MAX_LENGTH,
+  type SizeLimit,
+  SUMMARY_LIMIT,
+  textSize,
 } from "./lib/markdown_report.ts";
 export {
   JSON_REPORT_VERSION,

@@ -13,9 +13,10 @@ import { csvText } from "../lib/csv_report.ts";
 import { parseInputs, type RawInputs } from "../lib/inputs.ts";
 import { assessRuns } from "../lib/job.ts";
 import {
-  COMMENT_MAX_LENGTH,
+  COMMENT_LIMIT,
   markdownReport,
-  SUMMARY_MAX_LENGTH,
+  type SizeLimit,
+  SUMMARY_LIMIT,
 } from "../lib/markdown_report.ts";
 import { commentMarker } from "../lib/pr_comment.ts";
 import { runNodeSchema, type WandbRun } from "../lib/wandb_run.ts";
@@ -69,9 +70,9 @@ export function measureOutputCosts(
     inputs,
   );
   const total = categorised.candidates.length + categorised.baselines.length;
-  const markdown = (output: string, maxLength: number): OutputCost => {
+  const markdown = (output: string, limit: SizeLimit): OutputCost => {
     const { medianMs, text } = timed(() =>
-      markdownReport(categorised, { ...context, maxLength })
+      markdownReport(categorised, { ...context, limit })
     );
     const leftOut = /_(\d+) of \d+ runs left out/.exec(text);
     return {
@@ -99,15 +100,18 @@ export function measureOutputCosts(
           .length + categorised.baselines.length,
     },
     markdown(
-      "Markdown: REPORT_MARKDOWN file (the job passes no limit, so 64 KiB)",
-      COMMENT_MAX_LENGTH,
+      "Markdown: REPORT_MARKDOWN file (the job passes no limit, so 64 Ki characters)",
+      COMMENT_LIMIT,
     ),
-    markdown("Markdown: job summary (1 MiB limit)", SUMMARY_MAX_LENGTH),
-    markdown(
-      "Markdown: PR comment (64 KiB limit)",
-      COMMENT_MAX_LENGTH - commentMarker("default").length - 1,
-    ),
-    markdown("Markdown: one render, no limit (reference)", Infinity),
+    markdown("Markdown: job summary (1 MiB limit)", SUMMARY_LIMIT),
+    markdown("Markdown: PR comment (64 Ki characters limit)", {
+      ...COMMENT_LIMIT,
+      max: COMMENT_LIMIT.max - commentMarker("default").length - 1,
+    }),
+    markdown("Markdown: one render, no limit (reference)", {
+      max: Infinity,
+      unit: "characters",
+    }),
   ];
 }
 

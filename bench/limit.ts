@@ -40,10 +40,10 @@ export interface WantedFields {
 export interface ProjectedRunNode {
   /** The run id. */
   name: string;
-  /** The human name. */
-  displayName: string;
-  /** The state. */
-  state: string;
+  /** The human name, or `null`. */
+  displayName: string | null;
+  /** The state, or `null`. */
+  state: string | null;
   /** The tags. */
   tags: string[];
   /** The description, or `null`. */

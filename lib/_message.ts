@@ -48,3 +48,14 @@ export function oneLine(text: string): string {
 export function breakLegacyCommands(text: string): string {
   return text.replace(/##(vso)?\[/gi, (match) => `# ${match.slice(1)}`);
 }
+
+/**
+ * A duration in seconds as people read it, never rounded up past what
+ * happened by more than a tenth: `0.2 s`, `2.1 s`, `30 s`, `135 s`.
+ */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return seconds < 10
+    ? `${Number(seconds.toFixed(1))} s`
+    : `${Math.round(seconds)} s`;
+}

@@ -6,8 +6,12 @@ import type { QueryPlan, RunFilter } from "./query_plan.ts";
 import { RUN_NODE_FIELDS, runNodeSchema, type WandbRun } from "./wandb_run.ts";
 
 /**
- * Runs asked for per page unless `PAGE_SIZE` says otherwise: the largest page
- * W&B is known to serve, so up to 1,000 runs per set need one request.
+ * Runs asked for per page unless `PAGE_SIZE` says otherwise. No public W&B
+ * source states the largest page the server serves (W&B's SDK asks for 50).
+ * 1,000 stays the default only because a capped server cannot break it:
+ * {@linkcode fetchRuns} pages by `hasNextPage` and cursors, never by counting
+ * rows against the size asked for, so a server that serves fewer just costs
+ * more requests.
  */
 export const DEFAULT_PAGE_SIZE = 1000;
 
@@ -15,9 +19,15 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export interface FetchRunsOptions extends WandbConnection {
   /** Runs per page. Default {@linkcode DEFAULT_PAGE_SIZE}. */
   pageSize?: number;
-  /** Summary metrics wanted (names or dotted paths); only these are downloaded. */
+  /**
+   * Summary metrics wanted (names or dotted paths); only their top-level keys
+   * are downloaded (see {@linkcode projectionKeys}).
+   */
   metrics?: readonly string[];
-  /** Config names wanted (names or dotted paths); `github_sha` is always included. */
+  /**
+   * Config names wanted (names or dotted paths); only their top-level keys
+   * are downloaded, and `github_sha` always.
+   */
   configVars?: readonly string[];
 }
 
@@ -46,7 +56,10 @@ interface PageCursor {
 }
 
 const pageSchema = z.object({
-  edges: z.array(z.object({ cursor: z.string(), node: runNodeSchema })),
+  // W&B's schema lets an edge's node be null; such an edge is skipped.
+  edges: z.array(
+    z.object({ cursor: z.string(), node: runNodeSchema.nullable() }),
+  ),
   pageInfo: z.object({
     endCursor: z.string().nullable(),
     hasNextPage: z.boolean(),
@@ -59,7 +72,13 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  * Fetches the candidate and baseline runs of a plan from W&B's GraphQL API.
  * Both sets travel in one request (GraphQL aliases) and page on together
  * until each reports no next page; only the run fields the CSV needs, and
- * only the requested summary and config keys, are downloaded.
+ * only the top-level summary and config keys of the requested names, are
+ * downloaded.
+ *
+ * Paging follows `pageInfo.hasNextPage` and the edges' cursors only: a server
+ * may serve fewer runs than asked for, and a short page is not the last one
+ * unless `hasNextPage` says so. An edge whose `node` is null is skipped: not
+ * a run, not an error (its cursor still counts for paging).
  *
  * W&B's cursors are offsets, so a run created or deleted while paging shifts
  * the pages. Each next page starts at the last run of the page before: a run
@@ -183,18 +202,23 @@ export function buildRunsDocument(
 
 /**
  * The top-level keys to ask W&B for so that each wanted name can be found:
- * the name itself, and for a dotted path also its first segment.
+ * the first segment of each dotted path, whose value the path is then
+ * resolved in on our side. W&B's own callers send top-level keys only; how
+ * the server treats a dotted key is undocumented, so none is sent.
+ *
+ * @example
+ * ```ts
+ * import { projectionKeys } from "./fetch_runs.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(projectionKeys(["eval.f1", "acc", "eval.recall"]), ["eval", "acc"]);
+ * ```
  *
  * @param names Wanted names or dotted paths.
  * @returns Unique top-level keys, in order of first need.
  */
 export function projectionKeys(names: readonly string[]): string[] {
-  const keys = new Set<string>();
-  for (const name of names) {
-    keys.add(name);
-    if (name.includes(".")) keys.add(name.split(".")[0]);
-  }
-  return [...keys];
+  return [...new Set(names.map((name) => name.split(".")[0]))];
 }
 
 function newCursor(filter: RunFilter): PageCursor {
@@ -243,13 +267,17 @@ function runIdAt(
   return typeof name === "string" ? name : undefined;
 }
 
+/**
+ * Takes one page of a set: its runs, then where the next page starts. Only
+ * `hasNextPage` ends a set; how many edges a page holds says nothing.
+ */
 function advance(
   cursor: PageCursor,
   page: z.infer<typeof pageSchema>,
   name: SetName,
 ): void {
   // A page that starts with a run not seen yet may have skipped some.
-  const first = page.edges[0]?.node.runId;
+  const first = page.edges[0]?.node?.runId;
   if (cursor.overlapping && (first === undefined || !cursor.runs.has(first))) {
     if (cursor.rereads > 0) {
       throw new WandbError(
@@ -263,8 +291,11 @@ function advance(
     return;
   }
   let added = 0;
+  let nullNodes = 0;
   for (const { node } of page.edges) {
-    if (!cursor.runs.has(node.runId)) {
+    if (node === null) {
+      nullNodes++;
+    } else if (!cursor.runs.has(node.runId)) {
       cursor.runs.set(node.runId, node);
       added++;
     }
@@ -273,14 +304,21 @@ function advance(
     cursor.done = true;
     return;
   }
-  // Overlap by one run: the next page starts after the last-but-one run.
-  const overlap = page.edges.length >= 2;
+  // Overlap by one run: the next page starts after the edge before the last
+  // run of this page, so it must start with that run. Null nodes after that
+  // run are served again, and skipped again. A page whose only run is its
+  // first edge (or that has none) cannot overlap: the next starts after it.
+  const lastRun = page.edges.findLastIndex((edge) => edge.node !== null);
+  const overlap = lastRun >= 1;
   const next = overlap
-    ? page.edges.at(-2)!.cursor
+    ? page.edges[lastRun - 1].cursor
     : page.pageInfo.endCursor ?? page.edges.at(-1)?.cursor ?? null;
   cursor.overlapping = overlap;
-  // A page with more to come that brought no new run could repeat forever.
-  if (added === 0 || next === null || next === cursor.after) {
+  // A page with more to come that brought no new run could repeat forever;
+  // one that skipped null nodes moved on past them.
+  if (
+    (added === 0 && nullNodes === 0) || next === null || next === cursor.after
+  ) {
     throw new WandbError(
       `W&B paging of ${name} did not advance (hasNextPage with ${page.edges.length} runs and cursor ${
         JSON.stringify(next)

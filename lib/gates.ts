@@ -1,7 +1,7 @@
 import { InputError } from "./errors.ts";
 import type { MetricComparison } from "./baseline_comparison.ts";
 import { numericMetric } from "./baseline_comparison.ts";
-import type { RunCounts } from "./run_counts.ts";
+import { describeStates, type RunCounts } from "./run_counts.ts";
 import type { WandbRun } from "./wandb_run.ts";
 import { formatNumber, quoteForMessage } from "./_message.ts";
 
@@ -141,11 +141,7 @@ export function evaluateGates(
   const enabled = options.thresholds.length > 0 ||
     options.failOnRegression.length > 0 || options.requireComplete;
   if (options.requireComplete && !counts.complete) {
-    failures.push({
-      message: `REQUIRE_COMPLETE: not complete (${counts.finished} finished, ${
-        counts.running + counts.pending + counts.preempted
-      } still running, pending or preempted, of ${counts.candidates} candidates)`,
-    });
+    failures.push({ message: `REQUIRE_COMPLETE: ${incompleteness(counts)}` });
   }
   const judged = options.thresholds.length > 0 ||
     options.failOnRegression.length > 0;
@@ -192,13 +188,21 @@ export function evaluateGates(
   return { enabled, passed: failures.length === 0, failures };
 }
 
+/** Why the candidates are not complete, each state named as it is. */
+function incompleteness(counts: RunCounts): string {
+  if (counts.candidates === 0) return "not complete: no candidate run";
+  return `not complete: ${
+    describeStates(counts).join(", ")
+  } of ${counts.candidates} candidate${counts.candidates === 1 ? "" : "s"}`;
+}
+
 function regressionFailure(
   comparison: MetricComparison | undefined,
   metric: string,
   tolerance: Tolerance,
 ): string | undefined {
   if (comparison === undefined) {
-    return `${metric} is not one of DISPLAY_METRICS, so it cannot be compared`;
+    return `${metric} was not compared with the baselines`;
   }
   if (comparison.candidateValue === undefined) {
     return `has no numeric ${metric} to compare with the baseline`;

@@ -3,11 +3,17 @@ import {
   type AttemptOutcome,
   type GiveUpReason,
   isRetryableStatus,
+  MAX_WAIT_MS,
   parseRetryAfter,
   retryWithBackoff,
 } from "./retry.ts";
 import { fetchText, type NoAnswer, type TextAnswer } from "./timed_fetch.ts";
-import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
+import {
+  formatSeconds,
+  oneLine,
+  quoteForMessage,
+  redactSecrets,
+} from "./_message.ts";
 
 /** How to reach W&B and how patiently to ask. */
 export interface WandbConnection {
@@ -89,16 +95,18 @@ export function postGraphql(
     },
     body: JSON.stringify(request),
   };
-  return retryWithBackoff<unknown, Failure>(async () => {
+  return retryWithBackoff<unknown, Failure>(async (_attempt, remainingMs) => {
+    // The last attempt may only use what is left of the budget.
+    const attemptMs = Math.min(timeoutMs, remainingMs);
     const result = await fetchText(
       connection.fetch ?? fetch,
       endpoint,
       init,
-      timeoutMs,
+      attemptMs,
     );
     return result.ok
       ? readAnswer(result.answer, secrets, now())
-      : noAnswer(result.why, endpoint, timeoutMs);
+      : noAnswer(result.why, endpoint, attemptMs);
   }, {
     maxAttempts,
     maxTotalMs,
@@ -108,8 +116,8 @@ export function postGraphql(
     onRetry: (failure, attempt, waitMs) =>
       log(
         `attempt ${attempt} failed: ${failure.message}; retrying in ${
-          (waitMs / 1000).toFixed(1)
-        } s`,
+          formatSeconds(waitMs)
+        }`,
       ),
     giveUp: (failure, reason) =>
       new WandbError(
@@ -124,12 +132,19 @@ export function postGraphql(
 function gaveUp(reason: GiveUpReason): string {
   const tried = `gave up after ${reason.attempts} attempt${
     reason.attempts === 1 ? "" : "s"
-  } in ${Math.round(reason.elapsedMs / 1000)} s`;
-  return reason.kind === "time"
-    ? `${tried}: waiting ${
-      Math.ceil(reason.waitMs / 1000)
-    } s more would pass the time limit`
-    : tried;
+  } in ${formatSeconds(reason.elapsedMs)}`;
+  switch (reason.kind) {
+    case "time":
+      return `${tried}: waiting ${
+        formatSeconds(reason.waitMs)
+      } more would pass the time limit`;
+    case "wait":
+      return `${tried}: W&B asked to wait ${
+        formatSeconds(reason.waitMs)
+      }, more than the ${formatSeconds(MAX_WAIT_MS)} waited at most`;
+    default:
+      return tried;
+  }
 }
 
 type Outcome = AttemptOutcome<unknown, Failure>;
@@ -150,7 +165,7 @@ function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
           status: why.status,
           message: `W&B did not finish its ${
             why.answered ? "answer" : "request"
-          } within ${timeoutMs / 1000} s (${endpoint})`,
+          } within ${formatSeconds(timeoutMs)} (${endpoint})`,
         },
       };
     case "network":

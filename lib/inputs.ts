@@ -12,7 +12,7 @@ import {
   parseMetricGoals,
 } from "./metric_goals.ts";
 import { parseDuration } from "./wait_for_runs.ts";
-import { commentMarker } from "./pr_comment.ts";
+import { commentMarker, isGithubLogin } from "./pr_comment.ts";
 import { DEFAULT_PAGE_SIZE } from "./fetch_runs.ts";
 import { appUrlFor } from "./run_url.ts";
 import { quoteForMessage } from "./_message.ts";
@@ -48,6 +48,7 @@ export const INPUT_NAMES = [
   "FAIL_ON_TIMEOUT",
   "COMMENT",
   "COMMENT_KEY",
+  "COMMENT_AUTHOR",
   "GITHUB_TOKEN",
 ] as const;
 
@@ -124,6 +125,8 @@ export interface CommentInputs {
   key: string;
   /** The GitHub token; never printed. */
   token: string;
+  /** The login the token writes comments as, when `GET /user` cannot tell (another GitHub App's token). */
+  author?: string;
 }
 
 /** The inputs for waiting until the candidates finish. */
@@ -146,6 +149,12 @@ export interface ReportInputs {
   jobSummary: boolean;
   /** Each display metric's direction. */
   goals: MetricGoal[];
+  /**
+   * Every metric compared with the baselines, with its direction: the
+   * display metrics, then `FAIL_ON_REGRESSION` metrics that are not
+   * displayed (those are fetched and judged, but not shown).
+   */
+  comparedGoals: MetricGoal[];
   /** Which baseline value candidates are compared with. */
   aggregate: BaselineAggregate;
   /** Whether to draw Mermaid bar charts. */
@@ -263,6 +272,14 @@ export function parseInputs(
       : `./${name}`;
   const metrics = parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? "");
   const comment = parseComment(raw);
+  const failOnRegression = parseListInput(
+    "FAIL_ON_REGRESSION",
+    raw.FAIL_ON_REGRESSION ?? "",
+  );
+  const comparedGoals = metricGoals(
+    [...new Set([...metrics, ...failOnRegression])],
+    parseMetricGoals(raw.METRIC_GOALS ?? ""),
+  );
   const reportAsked = comment.comment !== undefined ||
     REPORT_INPUTS.some((name) => value(name) !== undefined);
   const jsonPath = value("REPORT_JSON");
@@ -277,17 +294,15 @@ export function parseInputs(
     jobSummary: value("JOB_SUMMARY") === undefined
       ? defaults.jobSummaryAvailable === true
       : parseSwitch("JOB_SUMMARY", raw.JOB_SUMMARY ?? ""),
-    goals: metricGoals(metrics, parseMetricGoals(raw.METRIC_GOALS ?? "")),
+    goals: comparedGoals.slice(0, metrics.length),
+    comparedGoals,
     aggregate: parseBaselineAggregate(raw.BASELINE_AGGREGATE ?? ""),
     charts: value("REPORT_CHARTS") === undefined ||
       parseSwitch("REPORT_CHARTS", raw.REPORT_CHARTS ?? ""),
   };
   const gates: GateOptions = {
     thresholds: parseThresholds(raw.THRESHOLDS ?? ""),
-    failOnRegression: parseListInput(
-      "FAIL_ON_REGRESSION",
-      raw.FAIL_ON_REGRESSION ?? "",
-    ),
+    failOnRegression,
     tolerance: parseTolerance(raw.REGRESSION_TOLERANCE ?? ""),
     requireComplete: parseSwitch(
       "REQUIRE_COMPLETE",
@@ -347,7 +362,18 @@ function parseComment(raw: RawInputs): { comment?: CommentInputs } {
       "required with COMMENT: true (the action passes github.token by default)",
     );
   }
-  return { comment: { key, token } };
+  const author = raw.COMMENT_AUTHOR?.trim() ?? "";
+  if (author !== "" && !isGithubLogin(author)) {
+    throw new InputError(
+      "COMMENT_AUTHOR",
+      `expected a GitHub login such as "my-app[bot]", got ${
+        quoteForMessage(author)
+      }`,
+    );
+  }
+  return {
+    comment: { key, token, ...(author === "" ? {} : { author }) },
+  };
 }
 
 function parseWait(raw: RawInputs): { wait?: WaitInputs } {

@@ -11,16 +11,19 @@ import type { ActionInputs } from "./inputs.ts";
 import { jsonReport } from "./json_report.ts";
 import type { Log } from "./log.ts";
 import {
-  COMMENT_MAX_LENGTH,
+  COMMENT_LIMIT,
   markdownReport,
   type MarkdownReportContext,
-  SUMMARY_MAX_LENGTH,
+  type SizeLimit,
+  SUMMARY_LIMIT,
+  textSize,
 } from "./markdown_report.ts";
 import { buildQueryPlan } from "./query_plan.ts";
 import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
 import { writeFileAtomically } from "./atomic_write.ts";
 import { stringifyExactJson } from "./exact_json.ts";
 import { waitForRuns } from "./wait_for_runs.ts";
+import { formatSeconds } from "./_message.ts";
 import {
   commentMarker,
   GithubCommentError,
@@ -76,10 +79,10 @@ export async function runJob(
       baseUrl: inputs.baseUrl,
       apiKey: inputs.apiKey,
       pageSize: inputs.pageSize,
-      // Thresholds may name metrics that are not displayed: those are needed too.
+      // Gates may name metrics that are not displayed: those are needed too.
       metrics: [
         ...new Set([
-          ...inputs.metrics,
+          ...inputs.report.comparedGoals.map((goal) => goal.metric),
           ...inputs.gates.thresholds.map((threshold) => threshold.metric),
         ]),
       ],
@@ -93,6 +96,7 @@ export async function runJob(
     });
   let fetched;
   let timedOut = false;
+  let waitedMs = 0;
   if (inputs.wait === undefined) {
     fetched = await fetchOnce();
   } else {
@@ -107,14 +111,15 @@ export async function runJob(
       });
       fetched = waited.fetched;
       timedOut = waited.timedOut;
+      waitedMs = waited.waitedMs;
     } finally {
       log.endGroup();
     }
     if (timedOut) {
       log.warning(
         `WAIT_TIMEOUT: candidates still unfinished after ${
-          Math.round(inputs.wait.timeoutMs / 1000)
-        } s; reporting the runs as they are now`,
+          formatSeconds(waitedMs)
+        }; reporting the runs as they are now`,
       );
     }
   }
@@ -152,10 +157,10 @@ export async function runJob(
     );
   }
   if (report.jobSummary && environment.stepSummaryPath) {
-    await Deno.writeTextFile(
+    await appendJobSummary(
       environment.stepSummaryPath,
-      markdownReport(runs, { ...reportContext, maxLength: SUMMARY_MAX_LENGTH }),
-      { append: true },
+      (limit) => markdownReport(runs, { ...reportContext, limit }),
+      log,
     );
   }
   log.info(
@@ -170,8 +175,11 @@ export async function runJob(
   if (inputs.comment !== undefined) {
     await commentOnPullRequest(
       inputs.comment,
-      (maxLength) => markdownReport(runs, { ...reportContext, maxLength }),
-      environment,
+      (limit) => markdownReport(runs, { ...reportContext, limit }),
+      {
+        ...environment,
+        reportElsewhere: whereTheReportIs(inputs, environment),
+      },
     );
   }
   return { runs, counts, analysis, gate, outputs, timedOut };
@@ -207,7 +215,7 @@ export function assessRuns(
   const counts = countRuns(runs);
   const { report } = inputs;
   const analysis = analyseRuns(runs, {
-    goals: report.goals,
+    goals: report.comparedGoals,
     aggregate: report.aggregate,
   });
   const gate = evaluateGates(
@@ -253,23 +261,65 @@ async function writeOutputFile(
 }
 
 /**
+ * Appends the report to the job summary, within what is left of GitHub's
+ * 1 MiB (in UTF-8 bytes, as the runner measures the file) after whatever the
+ * step wrote there before.
+ */
+async function appendJobSummary(
+  path: string,
+  report: (limit: SizeLimit) => string,
+  log: Log,
+): Promise<void> {
+  // Opened for appending only, its size read by seeking to its end: no
+  // permission to read the file is needed.
+  using file = await Deno.open(path, { append: true, create: true });
+  const written = await file.seek(0, Deno.SeekMode.End);
+  const left = SUMMARY_LIMIT.max - written;
+  const text = report({ max: left, unit: SUMMARY_LIMIT.unit });
+  if (textSize(text, "bytes") > left) {
+    log.warning(
+      `JOB_SUMMARY: the step's summary already holds ${written} bytes, too many to add the report within GitHub's ${SUMMARY_LIMIT.max} bytes`,
+    );
+    return;
+  }
+  const bytes = new TextEncoder().encode(text);
+  for (let offset = 0; offset < bytes.length;) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
+
+/** Where a reader finds the report when the comment cannot be posted. */
+function whereTheReportIs(
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): string {
+  if (inputs.report.jobSummary && environment.stepSummaryPath) {
+    return "the report is in the job summary";
+  }
+  if (inputs.report.markdownPath !== undefined) {
+    return `the report is in ${inputs.report.markdownPath}`;
+  }
+  return `the runs are in ${inputs.outputPath}`;
+}
+
+/**
  * Posts or updates the sticky comment. A run that is not for a pull request,
- * or a token that may not comment (a fork's), is a warning: the report is
- * still in the job summary and the files.
+ * or a token that may not comment (a fork's), is a warning that says where
+ * the report is instead.
  */
 async function commentOnPullRequest(
-  comment: { key: string; token: string },
-  report: (maxLength: number) => string,
-  environment: JobEnvironment,
+  comment: { key: string; token: string; author?: string },
+  report: (limit: SizeLimit) => string,
+  environment: JobEnvironment & { reportElsewhere: string },
 ): Promise<void> {
-  const { log, github = {} } = environment;
+  const { log, github = {}, reportElsewhere } = environment;
   const event = github.eventPath === undefined
     ? undefined
     : JSON.parse(await Deno.readTextFile(github.eventPath));
   const pullNumber = pullRequestNumber(event);
   if (pullNumber === undefined || github.repository === undefined) {
     log.warning(
-      "COMMENT: this run is not for a pull request, so no comment was posted; the report is in the job summary",
+      `COMMENT: this run is not for a pull request, so no comment was posted; ${reportElsewhere}`,
     );
     return;
   }
@@ -280,7 +330,12 @@ async function commentOnPullRequest(
       pullNumber,
       token: comment.token,
       commentKey: comment.key,
-      body: report(COMMENT_MAX_LENGTH - commentMarker(comment.key).length - 1),
+      commentAuthor: comment.author,
+      body: report({
+        max: COMMENT_LIMIT.max -
+          textSize(commentMarker(comment.key), COMMENT_LIMIT.unit) - 1,
+        unit: COMMENT_LIMIT.unit,
+      }),
       fetch: environment.fetch,
       sleep: environment.sleep,
       now: environment.now,
@@ -288,8 +343,9 @@ async function commentOnPullRequest(
       timeoutMs: environment.timeoutMs,
     });
     log.info(`Pull request comment ${result.action}: ${result.url}`);
+    if (result.warning !== undefined) log.warning(`COMMENT: ${result.warning}`);
   } catch (error) {
     if (!(error instanceof GithubCommentError) || !error.forbidden) throw error;
-    log.warning(`COMMENT: ${error.message}; the report is in the job summary`);
+    log.warning(`COMMENT: ${error.message}; ${reportElsewhere}`);
   }
 }

@@ -5,16 +5,73 @@ import type { CategorisedRuns, RunCategory } from "./categorise.ts";
 import { formatCell, lookUp } from "./csv_report.ts";
 import type { GateResult } from "./gates.ts";
 import type { MetricGoal } from "./metric_goals.ts";
-import type { RunCounts } from "./run_counts.ts";
+import { describeStates, type RunCounts } from "./run_counts.ts";
 import { runUrl } from "./run_url.ts";
 import type { WandbRun } from "./wandb_run.ts";
 import { formatNumber } from "./_message.ts";
 
-/** GitHub's limit for a PR comment body, in characters. */
-export const COMMENT_MAX_LENGTH = 65_536;
+/** A size limit in the unit GitHub measures it in. */
+export interface SizeLimit {
+  /** The most units allowed. */
+  max: number;
+  /** What is counted: Unicode code points (characters) or UTF-8 bytes. */
+  unit: "characters" | "bytes";
+}
 
-/** GitHub's limit for one step's job summary, in bytes (1 MiB). */
-export const SUMMARY_MAX_LENGTH = 1_048_576;
+/**
+ * GitHub's limit for a comment body: "maximum is 65536 characters", counted
+ * as Unicode code points (an emoji is one, not the two UTF-16 units of
+ * JavaScript's `length`). 65,536 code points are at most 262,144 UTF-8 bytes,
+ * the byte limit GitHub has been measured to apply to comments as well.
+ */
+export const COMMENT_LIMIT: SizeLimit = { max: 65_536, unit: "characters" };
+
+/**
+ * GitHub's limit for one step's job summary: 1 MiB, in UTF-8 bytes, as the
+ * runner measures the file (it drops a larger summary whole).
+ */
+export const SUMMARY_LIMIT: SizeLimit = { max: 1_048_576, unit: "bytes" };
+
+/** The most characters one table cell or gate line shows of outside text. */
+const MAX_CELL_CHARACTERS = 120;
+const MAX_LINE_CHARACTERS = 400;
+
+/**
+ * The size of `text` in the unit of a {@linkcode SizeLimit}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { textSize } from "./markdown_report.ts";
+ *
+ * assert.equal(textSize("✅ 🟢", "characters"), 3);
+ * assert.equal(textSize("✅ 🟢", "bytes"), 8);
+ * ```
+ *
+ * @param text The text.
+ * @param unit `characters` (Unicode code points) or `bytes` (UTF-8).
+ * @returns Its size.
+ */
+export function textSize(text: string, unit: SizeLimit["unit"]): number {
+  let size = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const pair = code >= 0xd800 && code <= 0xdbff &&
+      index + 1 < text.length &&
+      (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+    if (pair) index++;
+    size += unit === "characters"
+      ? 1
+      : pair
+      ? 4
+      : code < 0x80
+      ? 1
+      : code < 0x800
+      ? 2
+      : 3;
+  }
+  return size;
+}
 
 /** Everything the report shows besides the runs. */
 export interface MarkdownReportContext {
@@ -42,8 +99,8 @@ export interface MarkdownReportContext {
   charts: boolean;
   /** The CSV's file name, named when rows are left out. */
   csvName: string;
-  /** The most characters the report may have. Default {@linkcode COMMENT_MAX_LENGTH}. */
-  maxLength?: number;
+  /** How large the report may be. Default {@linkcode COMMENT_LIMIT}. */
+  limit?: SizeLimit;
 }
 
 interface Row {
@@ -56,7 +113,8 @@ interface Row {
  * the gates' verdict, a table of every candidate then every baseline with
  * each candidate's change against its baseline (better or worse in the
  * metric's direction), how baselines were compared, and a bar chart per
- * metric. Everything from W&B is escaped. Past `maxLength` the charts go
+ * metric. Everything from W&B is escaped, and long text is cut per cell
+ * (marked `…`; the CSV keeps it whole). Past the size limit the charts go
  * first, then rows, with a line saying how many were left out.
  *
  * @param runs The categorised runs.
@@ -67,7 +125,8 @@ export function markdownReport(
   runs: CategorisedRuns,
   context: MarkdownReportContext,
 ): string {
-  const maxLength = context.maxLength ?? COMMENT_MAX_LENGTH;
+  const { max, unit } = context.limit ?? COMMENT_LIMIT;
+  const size = (text: string) => textSize(text, unit);
   const rows: Row[] = [
     ...runs.candidates.map((run) => ({ run, category: "candidate" as const })),
     ...runs.baselines.map((run) => ({ run, category: "baseline" as const })),
@@ -90,25 +149,29 @@ export function markdownReport(
   };
 
   // Rows are rendered one at a time, and only as many as can fit.
-  let length = `${[...top, ...tableHead, ...notes].join("\n")}\n`.length;
+  let length = size(`${[...top, ...tableHead, ...notes].join("\n")}\n`);
+  const rowSizes: number[] = [];
   while (shown.length < rows.length) {
     const line = rowLine(shown.length);
-    if (length + line.length + 1 > maxLength) break;
+    const lineSize = size(line) + 1;
+    if (length + lineSize > max) break;
     shown.push(line);
-    length += line.length + 1;
+    rowSizes.push(lineSize);
+    length += lineSize;
   }
   if (shown.length === rows.length) {
     // Every row fits; the charts come along if they fit as well.
     if (context.charts) {
       const withCharts = assemble(chartSection(rows, context));
-      if (withCharts.length <= maxLength) return withCharts;
+      if (size(withCharts) <= max) return withCharts;
     }
     return assemble([]);
   }
   // Rows go from the end until the left-out line, at its longest, fits too.
-  const leftOutLength = leftOutLine(0).length + 2;
-  while (shown.length > 0 && length + leftOutLength > maxLength) {
-    length -= shown.pop()!.length + 1;
+  const leftOutSize = size(leftOutLine(0)) + 2;
+  while (shown.length > 0 && length + leftOutSize > max) {
+    shown.pop();
+    length -= rowSizes.pop()!;
   }
   return assemble([]);
 }
@@ -131,17 +194,7 @@ function header(context: MarkdownReportContext): string[] {
         ? ` with secondary SHA \`${escapeCode(selection.secondarySha)}\``
         : ""
     }`;
-  const states = [
-    ["finished", counts.finished],
-    ["running", counts.running],
-    ["pending", counts.pending],
-    ["crashed", counts.crashed],
-    ["failed", counts.failed],
-    ["killed", counts.aborted],
-    ["preempted", counts.preempted],
-  ].filter(([, count]) => count !== 0).map(([state, count]) =>
-    `${count} ${state}`
-  );
+  const states = describeStates(counts);
   const lines = [
     `### W&B runs in ${projectLink}`,
     "",
@@ -174,7 +227,9 @@ function gateSection(gate: GateResult | undefined): string[] {
     "",
     `**Gates: ❌ ${plural(gate.failures.length, "failure")}**`,
     "",
-    ...gate.failures.map((failure) => `- ${escapeMarkdown(failure.message)}`),
+    ...gate.failures.map((failure) =>
+      `- ${escapeMarkdown(cutText(failure.message, MAX_LINE_CHARACTERS))}`
+    ),
   ];
 }
 
@@ -203,18 +258,18 @@ function table(
     const comparisons = category === "candidate"
       ? context.analysis.comparisons.get(run.runId)
       : undefined;
-    const link = `[${escapeMarkdown(run.displayName)}](${
+    const link = `[${escapeCell(run.displayName)}](${
       markdownUrl(runUrl(context.appUrl, { ...context, runId: run.runId }))
     })`;
     const cells = [
       failedRuns.has(run.runId) ? `❌ ${link}` : link,
-      escapeMarkdown(run.state),
+      escapeCell(run.state),
       category,
       ...context.goals.map(({ metric }, index) =>
         metricCell(run, metric, comparisons?.[index])
       ),
       ...context.configVars.map((name) =>
-        escapeMarkdown(formatCell(lookUp(run.config, name)))
+        escapeCell(formatCell(lookUp(run.config, name)))
       ),
     ];
     return `| ${cells.join(" | ")} |`;
@@ -235,7 +290,7 @@ function metricCell(
   const value = lookUp(run.summary, metric);
   const shown = typeof value === "number"
     ? formatNumber(value)
-    : escapeMarkdown(formatCell(value));
+    : escapeCell(formatCell(value));
   if (
     comparison === undefined || comparison.verdict === "unknown" ||
     comparison.absoluteDelta === undefined
@@ -290,33 +345,36 @@ function comparisonNotes(context: MarkdownReportContext): string[] {
   ];
 }
 
+/** The most bars a chart shows: past this, labels crowd and bars thin out. */
+const MAX_BARS = 12;
+/** The most characters of a run's name in a chart label. */
+const MAX_LABEL_CHARACTERS = 24;
+
+interface Bar {
+  label: string;
+  value: number;
+}
+
 function chartSection(
   rows: readonly Row[],
   context: MarkdownReportContext,
 ): string[] {
   const lines: string[] = [];
-  for (const { metric } of context.goals) {
-    const bars = rows.filter(({ run, category }) =>
-      (category === "baseline" || run.state === "finished") &&
-      numericMetric(run, metric) !== undefined
-    );
+  for (const goal of context.goals) {
+    const { bars, note } = chartBars(rows, goal, context);
     if (bars.length === 0) continue;
-    const labels = bars.map(({ run, category }) =>
-      `"${mermaidLabel(run.displayName)}${
-        category === "baseline" ? " (baseline)" : ""
-      }"`
-    );
-    const values = bars.map(({ run }) => numericMetric(run, metric)!);
+    const values = bars.map((bar) => bar.value);
     lines.push(
       "",
+      ...(note === undefined ? [] : [note, ""]),
       "```mermaid",
-      "xychart-beta",
-      `  title "${mermaidLabel(metric)}"`,
-      `  x-axis [${labels.join(", ")}]`,
+      "xychart-beta horizontal",
+      `  title "${mermaidLabel(goal.metric, 40)}"`,
+      `  x-axis [${bars.map((bar) => `"${bar.label}"`).join(", ")}]`,
       // From zero, so that bar heights compare honestly.
-      `  y-axis "${mermaidLabel(metric)}" ${Math.min(0, ...values)} --> ${
-        Math.max(0, ...values)
-      }`,
+      `  y-axis "${mermaidLabel(goal.metric, 40)}" ${
+        Math.min(0, ...values)
+      } --> ${Math.max(0, ...values)}`,
       `  bar [${values.join(", ")}]`,
       "```",
     );
@@ -325,9 +383,110 @@ function chartSection(
 }
 
 /**
+ * The bars of one metric's chart: every finished candidate and baseline with
+ * the metric while they fit; past {@linkcode MAX_BARS}, the compared baseline
+ * (or the baselines' mean) and the best candidates, with a note saying so.
+ */
+function chartBars(
+  rows: readonly Row[],
+  goal: MetricGoal,
+  context: MarkdownReportContext,
+): { bars: Bar[]; note?: string } {
+  const { metric, direction } = goal;
+  const charted = rows.flatMap((row) => {
+    const value = numericMetric(row.run, metric);
+    return (row.category === "baseline" || row.run.state === "finished") &&
+        value !== undefined
+      ? [{ ...row, value }]
+      : [];
+  });
+  const labels = chartLabels(charted);
+  const bar = (index: number) => ({
+    label: labels[index],
+    value: charted[index].value,
+  });
+  if (charted.length <= MAX_BARS) {
+    return { bars: charted.map((_, i) => bar(i)) };
+  }
+
+  const compared = context.analysis.baselineValues.get(metric);
+  const baselineBars = compared === undefined
+    ? []
+    : compared.runId === undefined
+    ? [{
+      label: `baseline mean of ${compared.runs} runs`,
+      value: compared.value,
+    }]
+    : charted.flatMap((row, index) =>
+      row.category === "baseline" && row.run.runId === compared.runId
+        ? [bar(index)]
+        : []
+    );
+  const candidates = charted.flatMap((row, index) =>
+    row.category === "candidate" ? [index] : []
+  );
+  const best = candidates.toSorted((a, b) =>
+    direction === "max"
+      ? charted[b].value - charted[a].value
+      : charted[a].value - charted[b].value
+  ).slice(0, MAX_BARS - baselineBars.length);
+  const shownCandidates = candidates.filter((index) => best.includes(index));
+  const bars = [...shownCandidates.map(bar), ...baselineBars];
+  const which = shownCandidates.length === candidates.length
+    ? `the ${plural(candidates.length, "finished candidate")}`
+    : `the ${shownCandidates.length} best of ${candidates.length} finished candidates`;
+  const baselinePart = compared === undefined
+    ? ""
+    : compared.runId === undefined
+    ? " and the baselines' mean"
+    : " and the compared baseline";
+  const shownRuns = shownCandidates.length +
+    (compared?.runId === undefined ? 0 : baselineBars.length);
+  return {
+    bars,
+    note: `_${escapeMarkdown(metric)} chart: ${which}${baselinePart}; ${
+      plural(charted.length - shownRuns, "run")
+    } left out of it, every run is in the table._`,
+  };
+}
+
+/**
+ * One readable label per charted run: its name cut to
+ * {@linkcode MAX_LABEL_CHARACTERS}, ` (baseline)` for baselines, and its run
+ * id where the name is cut or shared, so that no two bars share a label.
+ */
+function chartLabels(
+  charted: readonly { run: WandbRun; category: RunCategory }[],
+): string[] {
+  const names = charted.map(({ run }) =>
+    mermaidLabel(run.displayName, MAX_LABEL_CHARACTERS)
+  );
+  const seen = new Map<string, number>();
+  for (const name of names) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return charted.map(({ run, category }, index) => {
+    const name = names[index];
+    const withId = name.endsWith("…") || seen.get(name)! > 1 || name === ""
+      ? `${name} ${mermaidLabel(run.runId, 16)}`.trim()
+      : name;
+    return category === "baseline" ? `${withId} (baseline)` : withId;
+  });
+}
+
+/**
  * Escapes outside text for a Markdown table cell or link text: HTML is shown
- * as text, Markdown punctuation is literal, `|` cannot split the cell and a
- * newline cannot end the row.
+ * as text, Markdown punctuation is literal, `|` cannot split the cell, a
+ * newline cannot end the row, and `@user`, `@org/team` and `#123` cannot
+ * notify anyone or link an issue (a zero-width space, `&#8203;`, follows the
+ * `@` or `#`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeMarkdown } from "./markdown_report.ts";
+ *
+ * assert.equal(escapeMarkdown("a|b"), "a\\|b");
+ * assert.equal(escapeMarkdown("@octocat #12"), "@&#8203;octocat #&#8203;12");
+ * ```
  *
  * @param text Text from W&B or the user.
  * @returns Text that renders as itself.
@@ -338,7 +497,22 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/[\\`*_{}[\]()|~]/g, (character) => `\\${character}`);
+    .replace(/[\\`*_{}[\]()|~]/g, (character) => `\\${character}`)
+    .replace(/@|#(?=\d)/g, (character) => `${character}&#8203;`);
+}
+
+/** Outside text for one table cell: cut to its first characters, then escaped. */
+function escapeCell(text: string): string {
+  return escapeMarkdown(cutText(text, MAX_CELL_CHARACTERS));
+}
+
+/**
+ * Text cut to at most `max` characters (code points, so that no emoji is
+ * split), the last being `…` when it was cut.
+ */
+function cutText(text: string, max: number): string {
+  if (text.length <= max || textSize(text, "characters") <= max) return text;
+  return `${Array.from(text.slice(0, 2 * max)).slice(0, max - 1).join("")}…`;
 }
 
 /** Text for inside inline code: no backticks, no line breaks, no pipes. */
@@ -355,9 +529,9 @@ function markdownUrl(url: string): string {
 }
 
 /** A label Mermaid reads as plain text inside double quotes. */
-function mermaidLabel(text: string): string {
+function mermaidLabel(text: string, max: number): string {
   const plain = text.replace(/[^\p{L}\p{N} ._:/+-]/gu, "").trim();
-  return plain.length > 40 ? `${plain.slice(0, 39)}…` : plain;
+  return cutText(plain, max);
 }
 
 function signed(value: number, digits: number): string {

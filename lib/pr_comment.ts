@@ -1,17 +1,19 @@
 /**
- * A "sticky" pull request comment: one comment, found again by a hidden
- * marker and updated on every run, through GitHub's REST API.
+ * A "sticky" pull request comment: one comment, found again by its author
+ * and a hidden marker, and updated on every run, through GitHub's REST API.
  *
  * @module
  */
 
 import { z } from "zod";
 import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
-import { COMMENT_MAX_LENGTH } from "./markdown_report.ts";
+import { COMMENT_LIMIT, textSize } from "./markdown_report.ts";
 import {
   type AttemptOutcome,
   isRetryableStatus,
+  MAX_WAIT_MS,
   parseRetryAfter,
+  type RetryPolicy,
   retryWithBackoff,
 } from "./retry.ts";
 import { fetchText, type TextAnswer } from "./timed_fetch.ts";
@@ -30,6 +32,14 @@ export interface PrCommentOptions {
   body: string;
   /** Tells this comment from other sticky ones on the pull request: `[A-Za-z0-9_.-]{1,64}`. Default `default`. */
   commentKey?: string;
+  /**
+   * The login the token writes comments as, e.g. `my-app[bot]` for a GitHub
+   * App's installation token; only this author's comments are edited.
+   * Default: the login `GET /user` answers for a personal token, or
+   * `github-actions[bot]` (the workflow's `GITHUB_TOKEN`) when GitHub
+   * refuses to answer, as it does for every app installation token.
+   */
+  commentAuthor?: string;
   /** The `fetch` to use; defaults to the global one. */
   fetch?: typeof fetch;
   /** Waits between attempts; injectable so tests need not wait. */
@@ -54,6 +64,8 @@ export type PrCommentResult = {
   commentId: number;
   /** The comment's address on github.com (or the GHES host). */
   url: string;
+  /** Set when GitHub wrote a new comment as another author than the one looked for, so that later runs would not find it. */
+  warning?: string;
 };
 
 /** A failure reported by GitHub or on the way to it, after retries ran out. */
@@ -82,6 +94,29 @@ export class GithubCommentError extends Error {
 
 const DEFAULT_COMMENT_KEY = "default";
 const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A login: letters, digits, `-` (and `_`, `.` on Enterprise), `[bot]` after an app's slug. */
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(\[bot\])?$/;
+
+/**
+ * Whether `text` can be a GitHub login, such as `octocat` or `my-app[bot]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isGithubLogin } from "./pr_comment.ts";
+ *
+ * assert.equal(isGithubLogin("my-app[bot]"), true);
+ * assert.equal(isGithubLogin("not a login"), false);
+ * ```
+ *
+ * @param text The text to check.
+ * @returns `true` for a login's shape.
+ */
+export function isGithubLogin(text: string): boolean {
+  return LOGIN.test(text);
+}
+/** Who the workflow's `GITHUB_TOKEN` writes as. */
+const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const DEFAULTS = { maxAttempts: 4, timeoutMs: 30_000, maxTotalMs: 120_000 };
 const USER_AGENT = "wandb-runs-action (Deno)";
@@ -90,7 +125,10 @@ const commentSchema = z.object({
   id: z.number(),
   html_url: z.string(),
   body: z.string().nullable(),
+  /** `null` for a deleted account ("ghost"). */
+  user: z.object({ login: z.string() }).nullable(),
 });
+const userSchema = z.object({ login: z.string().min(1) });
 const commentListSchema = z.array(commentSchema);
 type Comment = z.infer<typeof commentSchema>;
 
@@ -150,26 +188,39 @@ export function pullRequestNumber(eventPayload: unknown): number | undefined {
 }
 
 /**
- * Posts the report as the pull request's sticky comment: reads every page of
- * the pull request's comments, edits the first one holding the marker, or
- * creates one. Retries 5xx and rate limits with backoff (honouring
- * `retry-after` and `x-ratelimit-reset` up to 60 s).
+ * Posts the report as the pull request's sticky comment: learns who the token
+ * writes as, reads every page of the pull request's comments, edits the
+ * oldest one of that author's that starts with the marker, or creates one.
+ * A marker in anyone else's comment is ignored. Retries 5xx and rate limits
+ * with backoff (honouring `retry-after` and `x-ratelimit-reset` up to 60 s);
+ * before posting again after a failed attempt, it reads the comments again,
+ * so that a comment whose answer was lost is not posted twice.
+ *
+ * The author is `options.commentAuthor` when given; else the login
+ * `GET /user` answers, or `github-actions[bot]` when GitHub refuses that
+ * question (403, 404), as it does for app installation tokens.
  *
  * @param options The repository, pull request, token and body.
- * @returns Whether the comment was created or updated, its id and address.
+ * @returns Whether the comment was created or updated, its id and address, and a warning when GitHub wrote it as another author than the one looked for.
  * @throws {RangeError} when marker and body exceed GitHub's 65,536 characters; nothing is sent.
- * @throws {TypeError} for a malformed comment key, repository, pull number or API URL.
+ * @throws {TypeError} for a malformed comment key, comment author, repository, pull number or API URL.
  * @throws {GithubCommentError} when GitHub refuses or keeps failing; `forbidden` for a read-only token.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { upsertPrComment } from "./pr_comment.ts";
  *
+ * // GitHub as the workflow's GITHUB_TOKEN sees a pull request without comments.
  * const url = "https://github.com/octo/app/pull/12#issuecomment-7";
- * const fetch = (_input: RequestInfo | URL, init?: RequestInit) =>
+ * const user = { login: "github-actions[bot]" };
+ * const fetch = (input: RequestInfo | URL, init?: RequestInit) =>
  *   Promise.resolve(
- *     init?.method === "POST"
- *       ? Response.json({ id: 7, html_url: url, body: "" }, { status: 201 })
+ *     String(input).endsWith("/user")
+ *       ? Response.json({ message: "Resource not accessible by integration" }, {
+ *         status: 403,
+ *       })
+ *       : init?.method === "POST"
+ *       ? Response.json({ id: 7, html_url: url, body: "", user }, { status: 201 })
  *       : Response.json([]),
  *   );
  * const result = await upsertPrComment({
@@ -188,39 +239,70 @@ export async function upsertPrComment(
 ): Promise<PrCommentResult> {
   const marker = commentMarker(options.commentKey ?? DEFAULT_COMMENT_KEY);
   const body = `${marker}\n${options.body}`;
-  if (body.length > COMMENT_MAX_LENGTH) {
+  const characters = textSize(body, COMMENT_LIMIT.unit);
+  if (characters > COMMENT_LIMIT.max) {
     throw new RangeError(
-      `Cannot post the pull request comment: it has ${body.length} characters with its marker, GitHub allows ${COMMENT_MAX_LENGTH}`,
+      `Cannot post the pull request comment: it has ${characters} characters with its marker, GitHub allows ${COMMENT_LIMIT.max}`,
     );
   }
+
   const connection = connect(options);
   const { repository, pullNumber } = options;
   const pullRequest = `${repository}#${pullNumber}`;
   const repoUrl = `${connection.apiUrl}/repos/${repository}`;
-
-  const existing = await findMarkedComment(
-    connection,
-    `${repoUrl}/issues/${pullNumber}/comments?per_page=100`,
-    { marker, pullRequest },
-  );
-  const written = existing === undefined
-    ? await requestGithub(connection, {
-      method: "POST",
-      url: `${repoUrl}/issues/${pullNumber}/comments`,
-      body,
-      action: `comment on ${pullRequest}`,
-    }, commentSchema)
-    : await requestGithub(connection, {
+  const author = options.commentAuthor ?? await tokenLogin(connection);
+  const findOurs = () =>
+    findOurComment(
+      connection,
+      `${repoUrl}/issues/${pullNumber}/comments?per_page=100`,
+      { marker, author, pullRequest },
+    );
+  const update = async (
+    comment: Comment,
+    action: PrCommentResult["action"],
+  ): Promise<PrCommentResult> => {
+    const written = await requestGithub(connection, {
       method: "PATCH",
-      url: `${repoUrl}/issues/comments/${existing.id}`,
+      url: `${repoUrl}/issues/comments/${comment.id}`,
       body,
-      action: `update comment ${existing.id} on ${pullRequest}`,
+      action: `update comment ${comment.id} on ${pullRequest}`,
     }, commentSchema);
-  return {
-    action: existing === undefined ? "created" : "updated",
-    commentId: written.data.id,
-    url: written.data.html_url,
+    return { action, commentId: written.data.id, url: written.data.html_url };
   };
+
+  const existing = await findOurs();
+  if (existing !== undefined) return update(existing, "updated");
+  const posted = await postComment(connection, {
+    method: "POST",
+    url: `${repoUrl}/issues/${pullNumber}/comments`,
+    body,
+    action: `comment on ${pullRequest}`,
+  }, findOurs);
+  if (posted.kind === "found") {
+    // A lost answer's comment holds this body; another run's may not.
+    return posted.comment.body === body
+      ? created(posted.comment)
+      : update(posted.comment, "updated");
+  }
+  const writtenAs = posted.comment.user?.login;
+  if (writtenAs === undefined || sameLogin(writtenAs, author)) {
+    return created(posted.comment);
+  }
+  return {
+    ...created(posted.comment),
+    warning:
+      `the comment was written as ${writtenAs}, not ${author}: set COMMENT_AUTHOR to ${writtenAs} so that later runs find it`,
+  };
+}
+
+/** The result for a comment this run created. */
+function created(comment: Comment): PrCommentResult {
+  return { action: "created", commentId: comment.id, url: comment.html_url };
+}
+
+/** Whether two logins name the same account: GitHub ignores their case. */
+function sameLogin(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** The checked options every request needs. */
@@ -260,6 +342,15 @@ function connect(options: PrCommentOptions): Connection {
     );
   }
   if (options.token === "") throw new TypeError(`${cannot}: token is empty`);
+  if (
+    options.commentAuthor !== undefined && !isGithubLogin(options.commentAuthor)
+  ) {
+    throw new TypeError(
+      `${cannot}: comment author must be a GitHub login such as "my-app[bot]", got ${
+        quoteForMessage(options.commentAuthor)
+      }`,
+    );
+  }
   return {
     apiUrl,
     origin: new URL(apiUrl).origin,
@@ -274,11 +365,36 @@ function connect(options: PrCommentOptions): Connection {
   };
 }
 
-/** Reads the comment pages, following `Link: <...>; rel="next"`, until a comment holds the marker. */
-async function findMarkedComment(
+/**
+ * The login the token writes comments as: what `GET /user` answers, or
+ * `github-actions[bot]` when GitHub refuses the question (403, as for every
+ * app installation token, or 404).
+ */
+async function tokenLogin(connection: Connection): Promise<string> {
+  try {
+    const { data } = await requestGithub(connection, {
+      method: "GET",
+      url: `${connection.apiUrl}/user`,
+      action: "learn which account the token writes as",
+    }, userSchema);
+    return data.login;
+  } catch (error) {
+    // `forbidden` is a final 403 or 404; a rate limit's 403 is retried and is not.
+    if (error instanceof GithubCommentError && error.forbidden) {
+      return GITHUB_ACTIONS_LOGIN;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads the comment pages, following `Link: <...>; rel="next"`, until a
+ * comment by `author` starts with the marker: the oldest such comment.
+ */
+async function findOurComment(
   connection: Connection,
   firstPageUrl: string,
-  context: { marker: string; pullRequest: string },
+  context: { marker: string; author: string; pullRequest: string },
 ): Promise<Comment | undefined> {
   const action = `list the comments on ${context.pullRequest}`;
   const read = new Set<string>();
@@ -289,10 +405,11 @@ async function findMarkedComment(
       { method: "GET", url, action },
       commentListSchema,
     );
-    const marked = page.data.find((comment) =>
-      comment.body?.includes(context.marker)
+    const ours = page.data.find((comment) =>
+      comment.user !== null && sameLogin(comment.user.login, context.author) &&
+      (comment.body ?? "").startsWith(context.marker)
     );
-    if (marked !== undefined) return marked;
+    if (ours !== undefined) return ours;
     const next = nextPageUrl(page.link, url);
     if (next === undefined) return undefined;
     if (new URL(next).origin !== connection.origin) {
@@ -338,10 +455,9 @@ interface Failure {
   forbidden?: boolean;
 }
 
-type Outcome = AttemptOutcome<
-  { status: number; json: unknown; link: string | null },
-  Failure
->;
+type Answered = { status: number; json: unknown; link: string | null };
+
+type Outcome = AttemptOutcome<Answered, Failure>;
 
 /** One request, retried while GitHub's answers say a retry may succeed. */
 async function requestGithub<T>(
@@ -349,10 +465,60 @@ async function requestGithub<T>(
   request: GithubRequest,
   schema: z.ZodType<T>,
 ): Promise<{ data: T; link: string | null }> {
-  const answer = await retryWithBackoff<
-    { status: number; json: unknown; link: string | null },
+  const answer = await retryWithBackoff<Answered, Failure>(
+    (_attempt, remainingMs) => attemptOnce(connection, request, remainingMs),
+    retryPolicy(connection, request),
+  );
+  return parseAnswer(connection, request, answer, schema);
+}
+
+/**
+ * Posts a comment, retried like {@linkcode requestGithub}, but never blindly:
+ * an attempt that timed out, broke off or got a 5xx may have left its
+ * comment, so before every repeat the comments are read again, and a comment
+ * of ours found there is taken instead of posting another.
+ */
+async function postComment(
+  connection: Connection,
+  request: GithubRequest,
+  findOurs: () => Promise<Comment | undefined>,
+): Promise<{ kind: "posted" | "found"; comment: Comment }> {
+  const result = await retryWithBackoff<
+    { kind: "posted"; answer: Answered } | { kind: "found"; comment: Comment },
     Failure
-  >(() => attemptOnce(connection, request), {
+  >(async (attemptNumber, remainingMs) => {
+    const deadline = connection.now() + remainingMs;
+    if (attemptNumber > 1) {
+      const comment = await findOurs();
+      if (comment !== undefined) {
+        return { ok: true, value: { kind: "found", comment } };
+      }
+    }
+    const outcome = await attemptOnce(
+      connection,
+      request,
+      deadline - connection.now(),
+    );
+    return outcome.ok
+      ? { ok: true, value: { kind: "posted", answer: outcome.value } }
+      : outcome;
+  }, retryPolicy(connection, request));
+  if (result.kind === "found") return result;
+  const { data } = parseAnswer(
+    connection,
+    request,
+    result.answer,
+    commentSchema,
+  );
+  return { kind: "posted", comment: data };
+}
+
+/** How long to keep asking, and the error that ends it. */
+function retryPolicy(
+  connection: Connection,
+  request: GithubRequest,
+): RetryPolicy<Failure> {
+  return {
     maxAttempts: connection.maxAttempts,
     maxTotalMs: connection.maxTotalMs,
     sleep: connection.sleep,
@@ -367,11 +533,24 @@ async function requestGithub<T>(
           } s, past the ${
             connection.maxTotalMs / 1000
           } s a request may take in all`
+          : reason.kind === "wait"
+          ? `${outcome.message}: asked to wait ${
+            Math.ceil(reason.waitMs / 1000)
+          } s, more than the ${MAX_WAIT_MS / 1000} s waited at most`
           : reason.attempts > 1
           ? `${outcome.message} (gave up after ${reason.attempts} attempts)`
           : outcome.message,
       }),
-  });
+  };
+}
+
+/** The answer's JSON checked against `schema`, or the error saying it does not fit. */
+function parseAnswer<T>(
+  connection: Connection,
+  request: GithubRequest,
+  answer: Answered,
+  schema: z.ZodType<T>,
+): { data: T; link: string | null } {
   const parsed = schema.safeParse(answer.json);
   if (parsed.success) return { data: parsed.data, link: answer.link };
   throw failure(connection, request, {
@@ -385,10 +564,13 @@ async function requestGithub<T>(
   });
 }
 
+/** One attempt, within the request's timeout and `remainingMs`, what is left of the time budget. */
 async function attemptOnce(
   connection: Connection,
   request: GithubRequest,
+  remainingMs: number,
 ): Promise<Outcome> {
+  const timeoutMs = Math.max(0, Math.min(connection.timeoutMs, remainingMs));
   const result = await fetchText(connection.fetch, request.url, {
     method: request.method,
     headers: {
@@ -403,7 +585,7 @@ async function attemptOnce(
     body: request.body === undefined
       ? undefined
       : JSON.stringify({ body: request.body }),
-  }, connection.timeoutMs);
+  }, timeoutMs);
   if (!result.ok) {
     const { why } = result;
     return {
@@ -412,7 +594,7 @@ async function attemptOnce(
       failure: {
         message: why.kind === "timeout"
           ? `no complete answer from ${request.url} within ${
-            connection.timeoutMs / 1000
+            timeoutMs / 1000
           } s`
           : `no answer from ${request.url}: ${why.message}`,
         status: why.kind === "permission" ? undefined : why.status,

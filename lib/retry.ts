@@ -2,7 +2,19 @@
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 409, 410, 413, 422, 501]);
 
 const BASE_DELAY_MS = 2_000;
-const MAX_DELAY_MS = 60_000;
+
+/**
+ * The longest wait between two attempts, in milliseconds: backoff stops
+ * growing there, and a server that asks for longer (`Retry-After`, a
+ * rate-limit reset) is not waited for: the request fails at once.
+ */
+export const MAX_WAIT_MS = 60_000;
+
+/**
+ * The shortest time worth an attempt, in milliseconds: when less than this is
+ * left of the time budget after a wait, no attempt is made.
+ */
+const MIN_ATTEMPT_MS = 1_000;
 
 /**
  * Whether an answer with this HTTP status is worth asking again: 408, 429 and
@@ -45,7 +57,7 @@ export function parseRetryAfter(
  */
 export function backoffDelayMs(attempt: number, random: number): number {
   return Math.min(
-    MAX_DELAY_MS,
+    MAX_WAIT_MS,
     BASE_DELAY_MS * 2 ** attempt * (1 + 0.25 * random),
   );
 }
@@ -90,14 +102,16 @@ export type GiveUpReason =
   | { kind: "final"; attempts: number; elapsedMs: number }
   /** Every attempt was used. */
   | { kind: "attempts"; attempts: number; elapsedMs: number }
-  /** The next wait would end past the time budget. */
-  | { kind: "time"; attempts: number; elapsedMs: number; waitMs: number };
+  /** The next wait, and an attempt after it, would end past the time budget. */
+  | { kind: "time"; attempts: number; elapsedMs: number; waitMs: number }
+  /** The server asked for a wait longer than {@linkcode MAX_WAIT_MS}. */
+  | { kind: "wait"; attempts: number; elapsedMs: number; waitMs: number };
 
 /** How many times and how long to keep asking, and what to do when giving up. */
 export interface RetryPolicy<F> {
   /** Attempts, the first included. */
   maxAttempts: number;
-  /** Milliseconds all attempts may take, waits included. */
+  /** Milliseconds all attempts may take, the attempts themselves and the waits between them. */
   maxTotalMs: number;
   /** Waits between attempts; injectable so tests need not wait. */
   sleep?: (ms: number) => Promise<void>;
@@ -113,16 +127,22 @@ export interface RetryPolicy<F> {
 
 /**
  * Runs `attempt` until it succeeds, its failure is final, the attempts run
- * out or the next wait would overrun the time budget. Waits are what the
- * server asked for, else {@linkcode backoffDelayMs}.
+ * out, the server asks for a wait over {@linkcode MAX_WAIT_MS}, or the next
+ * wait would leave less than a second of the time budget. Waits are what the
+ * server asked for, else {@linkcode backoffDelayMs}. Each attempt is told how
+ * much of the budget is left, and must end within it (its timeout), so that
+ * the budget holds for attempts and waits together.
  *
- * @param attempt Makes one attempt; receives its number, from 1.
+ * @param attempt Makes one attempt; receives its number, from 1, and the milliseconds left of the budget.
  * @param policy The limits, the clock and how to give up.
  * @returns The first successful attempt's value.
  * @throws whatever `policy.giveUp` returns.
  */
 export async function retryWithBackoff<T, F>(
-  attempt: (attemptNumber: number) => Promise<AttemptOutcome<T, F>>,
+  attempt: (
+    attemptNumber: number,
+    remainingMs: number,
+  ) => Promise<AttemptOutcome<T, F>>,
   policy: RetryPolicy<F>,
 ): Promise<T> {
   const now = policy.now ?? Date.now;
@@ -130,7 +150,10 @@ export async function retryWithBackoff<T, F>(
   const wait = policy.sleep ?? sleep;
   const started = now();
   for (let attempts = 1;; attempts++) {
-    const outcome = await attempt(attempts);
+    const outcome = await attempt(
+      attempts,
+      policy.maxTotalMs - (now() - started),
+    );
     if (outcome.ok) return outcome.value;
     const elapsedMs = now() - started;
     if (!outcome.retryable) {
@@ -149,7 +172,15 @@ export async function retryWithBackoff<T, F>(
     }
     const waitMs = outcome.retryAfterMs ??
       backoffDelayMs(attempts - 1, random());
-    if (elapsedMs + waitMs > policy.maxTotalMs) {
+    if (waitMs > MAX_WAIT_MS) {
+      throw policy.giveUp(outcome.failure, {
+        kind: "wait",
+        attempts,
+        elapsedMs,
+        waitMs,
+      });
+    }
+    if (elapsedMs + waitMs + MIN_ATTEMPT_MS > policy.maxTotalMs) {
       throw policy.giveUp(outcome.failure, {
         kind: "time",
         attempts,

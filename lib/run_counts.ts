@@ -1,8 +1,12 @@
 import type { CategorisedRuns } from "./categorise.ts";
+import { UNKNOWN_STATE } from "./wandb_run.ts";
 
 /** Counts over the runs, as the action's outputs report them. */
 export interface RunCounts {
-  /** At least one candidate finished and none is running, pending or preempting. */
+  /**
+   * At least one candidate finished and none is running, pending,
+   * preempting, or in a state W&B did not give (`unknown`).
+   */
   complete: boolean;
   /** Exactly one candidate, whatever its state. */
   singleRun: boolean;
@@ -22,12 +26,16 @@ export interface RunCounts {
   pending: number;
   /** Candidates in state `preempting` or `preempted`. */
   preempted: number;
+  /** Candidates whose state W&B did not give (a null state, read as `unknown`). */
+  unknown: number;
   /** All baselines. */
   baselines: number;
 }
 
 /**
- * Counts candidates per state, and baselines.
+ * Counts candidates per state, and baselines. A candidate whose state W&B
+ * did not give counts as `unknown`, and keeps the runs from being `complete`:
+ * it may not have finished.
  *
  * @example
  * ```ts
@@ -40,6 +48,10 @@ export interface RunCounts {
  * const counts = countRuns({ candidates: [run("finished"), run("killed")], baselines: [] });
  * assert.equal(counts.complete, true);
  * assert.equal(counts.aborted, 1);
+ *
+ * const unsure = countRuns({ candidates: [run("finished"), run("unknown")], baselines: [] });
+ * assert.equal(unsure.unknown, 1);
+ * assert.equal(unsure.complete, false);
  * ```
  *
  * @param runs The categorised runs.
@@ -51,9 +63,10 @@ export function countRuns(runs: CategorisedRuns): RunCounts {
   const finished = count("finished");
   const running = count("running");
   const pending = count("pending");
+  const unknown = count(UNKNOWN_STATE);
   return {
     complete: finished > 0 && running === 0 && pending === 0 &&
-      count("preempting") === 0,
+      count("preempting") === 0 && unknown === 0,
     singleRun: runs.candidates.length === 1,
     candidates: runs.candidates.length,
     finished,
@@ -63,6 +76,7 @@ export function countRuns(runs: CategorisedRuns): RunCounts {
     failed: count("failed"),
     pending,
     preempted: count("preempting", "preempted"),
+    unknown,
     baselines: runs.baselines.length,
   };
 }
@@ -88,5 +102,30 @@ export function countOutputs(counts: RunCounts): Record<string, string> {
     NUM_FAILED: String(counts.failed),
     NUM_PENDING: String(counts.pending),
     NUM_PREEMPTED: String(counts.preempted),
+    NUM_UNKNOWN: String(counts.unknown),
   };
+}
+
+/**
+ * The candidates' states as people read them, leaving out states no
+ * candidate is in: `["2 finished", "1 running", "1 preempted"]`
+ * (`preempted` counts `preempting` too, as `NUM_PREEMPTED` does).
+ *
+ * @param counts The counts from {@linkcode countRuns}.
+ * @returns One `<count> <state>` entry per state with candidates.
+ */
+export function describeStates(counts: RunCounts): string[] {
+  const states: [string, number][] = [
+    ["finished", counts.finished],
+    ["running", counts.running],
+    ["pending", counts.pending],
+    ["crashed", counts.crashed],
+    ["failed", counts.failed],
+    ["killed", counts.aborted],
+    ["preempted", counts.preempted],
+    ["of unknown state", counts.unknown],
+  ];
+  return states.filter(([, count]) => count !== 0).map(([state, count]) =>
+    `${count} ${state}`
+  );
 }

@@ -2,9 +2,10 @@ import { InputError } from "./errors.ts";
 import type { FetchedRuns } from "./fetch_runs.ts";
 import { quoteForMessage } from "./_message.ts";
 import { sleep as defaultSleep } from "./retry.ts";
+import { UNKNOWN_STATE } from "./wandb_run.ts";
 
-/** Candidate states that may still change. */
-const UNSETTLED_STATES = ["running", "pending", "preempting"];
+/** Candidate states that may still change; W&B giving no state may mean any. */
+const UNSETTLED_STATES = ["running", "pending", "preempting", UNKNOWN_STATE];
 
 const UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000 };
 
@@ -71,7 +72,7 @@ export interface WaitResult {
 
 /**
  * Whether the candidates are done: at least one exists and none is running,
- * pending or preempting.
+ * pending, preempting, or of a state W&B did not give.
  *
  * @param fetched The runs of one poll.
  * @returns `true` when waiting longer cannot change the candidates.
@@ -122,6 +123,7 @@ function describeStates(fetched: FetchedRuns): string {
 }
 
 function formatWait(ms: number): string {
+  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))}s`;
   const seconds = Math.round(ms / 1000);
   return seconds < 60
     ? `${seconds}s`

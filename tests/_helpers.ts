@@ -109,6 +109,7 @@ export const DEMO_SHA_OUTPUTS: Readonly<Record<string, string>> = {
   NUM_FAILED: "0",
   NUM_PENDING: "0",
   NUM_PREEMPTED: "0",
+  NUM_UNKNOWN: "0",
   BOOL_PASSED: "True",
   GATE_FAILURES: "",
 };

@@ -201,10 +201,20 @@ Deno.test("rate limits: Retry-After in seconds or as an HTTP date is obeyed, a l
     });
     assertCleanFailure(
       outcome,
-      /^W&B answered HTTP 429: .*\(gave up after 1 attempt in 0 s: waiting 3600 s more would pass the time limit\)$/,
+      /^W&B answered HTTP 429: .*\(gave up after 1 attempt in 0 s: W&B asked to wait 3600 s, more than the 60 s waited at most\)$/,
     );
     assert.deepEqual(outcome.waits, []);
     assert.equal(outcome.fake.requests.length, 1);
+  });
+  await t.step("90 s: past the 60 s cap, fails at once", async () => {
+    const outcome = await runWithFaults({
+      faults: [{ kind: "status", status: 503, retryAfter: "90" }],
+    });
+    assertCleanFailure(
+      outcome,
+      /\(gave up after 1 attempt in 0 s: W&B asked to wait 90 s, more than the 60 s waited at most\)$/,
+    );
+    assert.deepEqual(outcome.waits, []);
   });
   await t.step("50 s twice: the third wait would pass 120 s", async () => {
     const outcome = await runWithFaults({

@@ -191,13 +191,34 @@ Deno.test("regressions beyond the tolerance fail, in the metric's direction", as
       "cand (cand): no finished baseline has a numeric acc to compare with",
     ]);
   });
-  await t.step("a metric that is not displayed cannot be compared", () => {
+  await t.step("a metric with no comparison fails, naming it", () => {
     const result = judge([candidate], baselines, { failOnRegression: ["f1"] });
     assert.match(
       result.failures[0].message,
-      /f1 is not one of DISPLAY_METRICS/,
+      /f1 was not compared with the baselines/,
     );
   });
+});
+
+Deno.test("REQUIRE_COMPLETE names each state as it is: preempted runs are not still running", () => {
+  const preempted = judge(
+    [
+      run("a", "preempted", {}),
+      run("b", "crashed", {}),
+      run("c", "unknown", {}),
+    ],
+    [],
+    { requireComplete: true },
+  );
+  assert.deepEqual(preempted.failures.map((failure) => failure.message), [
+    "REQUIRE_COMPLETE: not complete: 1 crashed, 1 preempted, 1 of unknown state of 3 candidates",
+  ]);
+  assert.deepEqual(
+    judge([], [], { requireComplete: true }).failures.map((failure) =>
+      failure.message
+    ),
+    ["REQUIRE_COMPLETE: not complete: no candidate run"],
+  );
 });
 
 Deno.test("REQUIRE_COMPLETE fails while a candidate is running, and with nothing finished", () => {
@@ -207,9 +228,9 @@ Deno.test("REQUIRE_COMPLETE fails while a candidate is running, and with nothing
     { requireComplete: true },
   );
   assert.equal(running.passed, false);
-  assert.match(
+  assert.equal(
     running.failures[0].message,
-    /^REQUIRE_COMPLETE: not complete \(1 finished, 1 still running/,
+    "REQUIRE_COMPLETE: not complete: 1 finished, 1 running of 2 candidates",
   );
   assert.equal(
     judge([run("a", "finished", { acc: 1 })], [], { requireComplete: true })

@@ -33,6 +33,7 @@ Deno.test("parseInputs fills the original's defaults", () => {
     report: {
       jobSummary: false,
       goals: [],
+      comparedGoals: [],
       aggregate: "best",
       charts: true,
     },

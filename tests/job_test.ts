@@ -252,6 +252,7 @@ Deno.test("original scenario: by run id with baselines", async () => {
     NUM_FAILED: "0",
     NUM_PENDING: "0",
     NUM_PREEMPTED: "0",
+    NUM_UNKNOWN: "0",
     BOOL_PASSED: "True",
     GATE_FAILURES: "",
   });
@@ -473,6 +474,29 @@ Deno.test("a threshold on a metric that is not displayed is still judged", async
     "acc",
     "loss",
   ]);
+  assert.deepEqual(scenario.csv?.[0].slice(8), ["acc", "__eval.category"]);
+});
+
+Deno.test("FAIL_ON_REGRESSION on a metric that is not displayed is fetched and judged, like a threshold", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "baseline",
+    DISPLAY_METRICS: "acc",
+    FAIL_ON_REGRESSION: "loss",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  assert.deepEqual(scenario.fake.requests[0].variables.summaryKeys, [
+    "acc",
+    "loss",
+  ]);
+  assert.equal(scenario.outputs.BOOL_PASSED, "False");
+  // Every finished candidate lost more than the best baseline (cqigzoxc, 0.4415).
+  assert.deepEqual(scenario.outputs.GATE_FAILURES.split("\n"), [
+    "happy-frog-3 (15u8cbod): loss = 0.6051 is worse than the baseline 0.4415 by 0.1637 (tolerance 0)",
+    "dashing-leaf-4 (e6lo523p): loss = 0.54 is worse than the baseline 0.4415 by 0.09857 (tolerance 0)",
+    "proud-star-9 (v6q1n4ts): loss = 0.5133 is worse than the baseline 0.4415 by 0.07182 (tolerance 0)",
+  ]);
+  // Judged, not shown: the CSV's columns are those of DISPLAY_METRICS.
   assert.deepEqual(scenario.csv?.[0].slice(8), ["acc", "__eval.category"]);
 });
 

@@ -6,7 +6,13 @@ import {
 } from "../lib/baseline_comparison.ts";
 import type { CategorisedRuns } from "../lib/categorise.ts";
 import { evaluateGates, type GateOptions } from "../lib/gates.ts";
-import { escapeMarkdown, markdownReport } from "../lib/markdown_report.ts";
+import {
+  escapeMarkdown,
+  markdownReport,
+  type SizeLimit,
+  SUMMARY_LIMIT,
+  textSize,
+} from "../lib/markdown_report.ts";
 import { metricGoals } from "../lib/metric_goals.ts";
 import { countRuns } from "../lib/run_counts.ts";
 
@@ -45,7 +51,7 @@ function report(
     aggregate?: BaselineAggregate;
     gates?: GateOptions;
     charts?: boolean;
-    maxLength?: number;
+    limit?: SizeLimit;
   } = {},
 ): string {
   const goals = metricGoals(options.metrics ?? ["acc", "val_loss"]);
@@ -72,7 +78,7 @@ function report(
     gate,
     charts: options.charts ?? true,
     csvName: "wandb_report.csv",
-    maxLength: options.maxLength,
+    limit: options.limit,
   });
 }
 
@@ -219,7 +225,7 @@ Deno.test("hostile names render as text", () => {
   );
   assert.equal(
     chartLine,
-    '  x-axis ["abimg srcx onerroralert1 injected  row"]',
+    '  x-axis ["abimg srcx onerroralert… cand0001"]',
   );
 });
 
@@ -233,10 +239,17 @@ Deno.test("past the size limit, charts go first, then rows, with a line saying h
       }),
   );
   const baselines = [run("base0001", "finished", { acc: 0.6, val_loss: 0.7 })];
-  const full = report({ candidates, baselines }, { maxLength: 10_000_000 });
+  const full = report({ candidates, baselines }, {
+    limit: { max: 10_000_000, unit: "characters" },
+  });
   assert.ok(full.includes("```mermaid"));
-  const limited = report({ candidates, baselines }, { maxLength: 20_000 });
-  assert.ok(limited.length <= 20_000);
+  const limited = report({ candidates, baselines }, {
+    limit: { max: 20_000, unit: "characters" },
+  });
+  // Characters as GitHub counts them: "🟢" is one, though two in `length`.
+  const characters = (text: string) => textSize(text, "characters");
+  assert.ok(characters(limited) <= 20_000);
+  assert.ok(limited.length > 20_000, "the emoji count once each");
   assert.ok(!limited.includes("```mermaid"));
   const shown =
     limited.split("\n").filter((line) => line.startsWith("| [")).length;
@@ -244,7 +257,9 @@ Deno.test("past the size limit, charts go first, then rows, with a line saying h
   // As many rows as fit: the next one would not (give or take the digits of
   // the left-out count).
   const rowLines = full.split("\n").filter((line) => line.startsWith("| ["));
-  assert.ok(limited.length + rowLines[shown].length + 1 > 20_000 - 3);
+  assert.ok(
+    characters(limited) + characters(rowLines[shown]) + 1 > 20_000 - 3,
+  );
   assert.ok(
     limited.includes(
       `_${
@@ -252,4 +267,161 @@ Deno.test("past the size limit, charts go first, then rows, with a line saying h
       } of 401 runs left out to stay under GitHub's size limit; every run is in \`wandb\\_report.csv\`._`,
     ),
   );
+});
+
+Deno.test("the job summary limit counts UTF-8 bytes, as GitHub's runner does", () => {
+  // Names of CJK characters: three bytes each in UTF-8, one character.
+  const candidates = Array.from({ length: 600 }, (_, index) => {
+    const candidate = run(`c${String(index).padStart(7, "0")}`, "finished", {
+      acc: 0.5 + index / 1000,
+      val_loss: 1 - index / 1000,
+    });
+    candidate.displayName = `学習実行${"結果".repeat(20)}${index}`;
+    return candidate;
+  });
+  const limit: SizeLimit = { max: 60_000, unit: "bytes" };
+  const text = report({ candidates, baselines: [] }, { limit });
+  const bytes = new TextEncoder().encode(text).length;
+  assert.ok(bytes <= 60_000, `${bytes} bytes`);
+  assert.ok(bytes > 55_000, `only ${bytes} bytes used of 60,000`);
+  assert.ok(text.length < 45_000, `${text.length} characters`);
+  assert.match(
+    text,
+    /_\d+ of 600 runs left out to stay under GitHub's size limit/,
+  );
+  assert.equal(textSize(text, "bytes"), bytes);
+  assert.deepEqual(SUMMARY_LIMIT, { max: 1_048_576, unit: "bytes" });
+});
+
+Deno.test("the comment limit counts characters as code points: an emoji is one", () => {
+  assert.equal(textSize("🟢 better", "characters"), 8);
+  assert.equal("🟢 better".length, 9);
+  assert.equal(textSize("🟢 better", "bytes"), 11);
+  // A lone surrogate (broken text from outside) is one character, 3 bytes.
+  assert.equal(textSize("\ud800", "characters"), 1);
+  assert.equal(textSize("\ud800", "bytes"), 3);
+});
+
+Deno.test("one very long name is cut in its cell, and every other row stays", () => {
+  const candidates = Array.from(
+    { length: 30 },
+    (_, index) =>
+      run(`c${String(index).padStart(7, "0")}`, "finished", {
+        acc: 0.5 + index / 100,
+        val_loss: 1 - index / 100,
+      }),
+  );
+  candidates[7].displayName = "x".repeat(100_000);
+  candidates[8].config = { learning_rate: "🟢".repeat(50_000) };
+  const text = report({ candidates, baselines: [] });
+  assert.ok(textSize(text, "characters") <= 65_536);
+  assert.doesNotMatch(text, /runs left out to stay/);
+  const rows = text.split("\n").filter((line) => line.startsWith("| ["));
+  assert.equal(rows.length, 30);
+  assert.match(rows[7], /^\| \[x{119}…\]\(https:/);
+  assert.match(rows[8], /\| (?:🟢){119}… \|$/u);
+});
+
+Deno.test("mentions and issue references from W&B data notify nobody", () => {
+  const candidate = run("cand0001", "finished", { acc: 0.5 });
+  candidate.displayName = "@octocat, @acme/ml-team: fixes #123 and acme/app#7";
+  const text = report({ candidates: [candidate], baselines: [] }, {
+    metrics: ["acc"],
+    gates: {
+      ...NO_GATES,
+      thresholds: [{ metric: "acc", operator: ">=", value: 0.9 }],
+    },
+  });
+  assert.match(
+    text,
+    /acc = 0\.5, needs acc &gt;= 0\.9/,
+    "the gate line is there",
+  );
+  // Every "@", and every "#" before a digit, is followed by a zero-width space.
+  const rendered = text.replaceAll("&#8203;", "\u200b");
+  assert.doesNotMatch(rendered, /@[^\u200b]/);
+  assert.doesNotMatch(rendered, /#\d/);
+  assert.equal(text.match(/@&#8203;octocat/g)?.length, 2, "row and gate line");
+  assert.match(text, /@&#8203;acme\/ml-team/);
+  assert.match(text, /acme\/app#&#8203;7/);
+});
+
+Deno.test("charts stay legible for 100 runs: the best candidates and the compared baseline", async (t) => {
+  const candidates = Array.from(
+    { length: 90 },
+    (_, index) =>
+      run(`c${String(index).padStart(7, "0")}`, "finished", {
+        acc: 0.5 + index / 1000,
+        val_loss: 1 - index / 1000,
+      }),
+  );
+  candidates[3].displayName =
+    "a-very-long-run-name-that-would-crowd-the-axis-3";
+  candidates[89].displayName = "train";
+  candidates[88].displayName = "train";
+  const baselines = Array.from(
+    { length: 10 },
+    (_, index) =>
+      run(`b${String(index).padStart(7, "0")}`, "finished", {
+        acc: 0.55 + index / 100,
+        val_loss: 0.95 - index / 100,
+      }),
+  );
+  await t.step(
+    "best per metric: at most 12 bars, the compared baseline among them",
+    () => {
+      const text = report({ candidates, baselines });
+      const blocks = text.split("```mermaid").slice(1);
+      assert.equal(blocks.length, 2);
+      for (const block of blocks) {
+        const labels: string[] = JSON.parse(
+          block.match(/x-axis (\[.*\])/)![1],
+        );
+        assert.equal(labels.length, 12);
+        assert.equal(new Set(labels).size, 12, "no two bars share a label");
+        for (const label of labels) assert.ok(label.length <= 45, label);
+        // The compared baseline is the best: b0000009 for both metrics.
+        assert.deepEqual(labels.filter((label) => label.includes("baseline")), [
+          "run-b0000009 (baseline)",
+        ]);
+      }
+      // acc is higher-is-better: candidates 79 to 89 are the best 11.
+      const accLabels: string[] = JSON.parse(
+        blocks[0].match(/x-axis (\[.*\])/)![1],
+      );
+      assert.deepEqual(accLabels.slice(0, 9), [
+        "run-c0000079",
+        "run-c0000080",
+        "run-c0000081",
+        "run-c0000082",
+        "run-c0000083",
+        "run-c0000084",
+        "run-c0000085",
+        "run-c0000086",
+        "run-c0000087",
+      ]);
+      assert.deepEqual(accLabels.slice(9, 11), [
+        "train c0000088",
+        "train c0000089",
+      ]);
+      assert.match(
+        text,
+        /_acc chart: the 11 best of 90 finished candidates and the compared baseline; 88 runs left out of it, every run is in the table\._/,
+      );
+    },
+  );
+  await t.step("a long name is cut and keeps its run id", () => {
+    const text = report({ candidates: candidates.slice(0, 5), baselines: [] });
+    assert.match(text, /"a-very-long-run-name-th… c0000003"/);
+  });
+  await t.step("with the baselines' mean, the mean is one bar", () => {
+    const text = report({ candidates, baselines }, { aggregate: "mean" });
+    const labels: string[] = JSON.parse(text.match(/x-axis (\[.*\])/)![1]);
+    assert.equal(labels.length, 12);
+    assert.equal(labels.at(-1), "baseline mean of 10 runs");
+    assert.match(
+      text,
+      /the 11 best of 90 finished candidates and the baselines' mean; 89 runs left out/,
+    );
+  });
 });

@@ -10,6 +10,8 @@ import {
   type FakeComment,
   type FakeGithub,
   type FakeGithubOptions,
+  type FakeUser,
+  GITHUB_ACTIONS_BOT,
   startFakeGithub,
 } from "./fake_github/server.ts";
 
@@ -18,13 +20,33 @@ const REPOSITORY = "octo/app";
 const PULL_NUMBER = 12;
 const COMMENTS_PATH = `/repos/${REPOSITORY}/issues/${PULL_NUMBER}/comments`;
 const MARKER = "<!-- wandb-runs-report:default -->";
+const PERSONAL_TOKEN = "ghp_prCommentPersonalToken0123456789";
+const APP_TOKEN = "ghs_prCommentAppToken0123456789";
+const REVIEWER: FakeUser = { login: "reviewer", id: 2001, type: "User" };
+const MALLORY: FakeUser = { login: "mallory", id: 6666, type: "User" };
+const ALICE: FakeUser = { login: "alice", id: 1001, type: "User" };
+const APP_BOT: FakeUser = {
+  login: "wandb-reporter[bot]",
+  id: 5001,
+  type: "Bot",
+};
+/** The workflow's GITHUB_TOKEN (TOKEN), a person's token and another app's installation token. */
+const TOKENS: FakeGithubOptions["tokens"] = {
+  [PERSONAL_TOKEN]: { ...ALICE, kind: "user" },
+  [APP_TOKEN]: { ...APP_BOT, kind: "app-installation" },
+};
 
 function unrelatedComments(count: number): FakeComment[] {
   return Array.from({ length: count }, (_, index) => ({
     id: 1000 + index,
     body: `comment ${index + 1}`,
-    user: "reviewer",
+    user: REVIEWER,
   }));
+}
+
+/** A comment of ours from an earlier run, written with the workflow's GITHUB_TOKEN. */
+function earlierReport(id: number, text = "old report"): FakeComment {
+  return { id, body: `${MARKER}\n${text}`, user: GITHUB_ACTIONS_BOT };
 }
 
 /** Runs `body` against a fresh fake serving PR #12 of octo/app, closing it afterwards. */
@@ -84,13 +106,18 @@ Deno.test("creates the comment after reading every page, then updates it", () =>
       url: `https://github.com/octo/app/pull/12#issuecomment-${id}`,
     });
     assert.deepEqual(requestLines(fake), [
+      "GET /user",
       `GET ${COMMENTS_PATH}?per_page=100`,
       `GET ${COMMENTS_PATH}?per_page=30&page=2`,
       `GET ${COMMENTS_PATH}?per_page=30&page=3`,
       `POST ${COMMENTS_PATH}`,
     ]);
     assert.equal(fake.comments.length, 76);
-    assert.equal(fake.comments.at(-1)!.body, `${MARKER}\n## W&B runs`);
+    assert.deepEqual(fake.comments.at(-1), {
+      id,
+      body: `${MARKER}\n## W&B runs`,
+      user: GITHUB_ACTIONS_BOT,
+    });
 
     fake.requests.length = 0;
     const updated = await upsertPrComment(
@@ -98,6 +125,7 @@ Deno.test("creates the comment after reading every page, then updates it", () =>
     );
     assert.deepEqual(updated, { ...created, action: "updated" });
     assert.deepEqual(requestLines(fake), [
+      "GET /user",
       `GET ${COMMENTS_PATH}?per_page=100`,
       `GET ${COMMENTS_PATH}?per_page=30&page=2`,
       `GET ${COMMENTS_PATH}?per_page=30&page=3`,
@@ -137,7 +165,7 @@ Deno.test("two comment keys keep two comments", () =>
     ]);
   }));
 
-Deno.test("finds the marked comment on page 3 and stops reading there", () =>
+Deno.test("finds the oldest of our marked comments on page 3 and stops reading there", () =>
   withFake(async (fake) => {
     const result = await upsertPrComment(optionsFor(fake));
     assert.deepEqual(result, {
@@ -146,22 +174,242 @@ Deno.test("finds the marked comment on page 3 and stops reading there", () =>
       url: "https://github.com/octo/app/pull/12#issuecomment-1070",
     });
     assert.deepEqual(requestLines(fake), [
+      "GET /user",
       `GET ${COMMENTS_PATH}?per_page=100`,
       `GET ${COMMENTS_PATH}?per_page=30&page=2`,
       `GET ${COMMENTS_PATH}?per_page=30&page=3`,
       "PATCH /repos/octo/app/issues/comments/1070",
     ]);
     assert.equal(fake.comments[70].body, `${MARKER}\n## W&B runs`);
-    assert.equal(fake.comments[80].body, `old report\n${MARKER}`);
+    assert.equal(fake.comments[80].body, `${MARKER}\nold report`);
     assert.equal(fake.comments.length, 100);
   }, {
     maxPerPage: 30,
     comments: unrelatedComments(100).map((comment, index) =>
-      index === 70 || index === 80
-        ? { ...comment, body: `old report\n${MARKER}` }
-        : comment
+      index === 70 || index === 80 ? earlierReport(comment.id) : comment
     ),
   }));
+
+Deno.test("a marker planted by another user before the first run is ignored: the report is one comment of ours, the planted one untouched", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(optionsFor(fake));
+    assert.equal(result.action, "created");
+    assert.deepEqual(fake.comments, [
+      { id: 1000, body: `${MARKER}\nplanted`, user: MALLORY },
+      {
+        id: result.commentId,
+        body: `${MARKER}\n## W&B runs`,
+        user: GITHUB_ACTIONS_BOT,
+      },
+    ]);
+    assert.equal(fake.requests.filter((r) => r.method === "PATCH").length, 0);
+  }, { comments: [{ id: 1000, body: `${MARKER}\nplanted`, user: MALLORY }] }));
+
+Deno.test("a marker planted by another user between two runs cannot take the report: the second run updates ours in place", () =>
+  withFake(async (fake) => {
+    const first = await upsertPrComment(optionsFor(fake));
+    // Mallory's comment is older than ours, so it is listed first.
+    fake.comments[0].body = `${MARKER}\nplanted`;
+    const second = await upsertPrComment(optionsFor(fake, { body: "newer" }));
+    assert.deepEqual(second, { ...first, action: "updated" });
+    assert.deepEqual(fake.comments, [
+      { id: 1000, body: `${MARKER}\nplanted`, user: MALLORY },
+      {
+        id: first.commentId,
+        body: `${MARKER}\nnewer`,
+        user: GITHUB_ACTIONS_BOT,
+      },
+    ]);
+  }, { comments: [{ id: 1000, body: "Nice work!", user: MALLORY }] }));
+
+Deno.test("a personal token finds its own comment through GET /user", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(
+      optionsFor(fake, { token: PERSONAL_TOKEN }),
+    );
+    assert.deepEqual([result.action, result.commentId], ["updated", 1001]);
+    assert.deepEqual(requestLines(fake), [
+      "GET /user",
+      `GET ${COMMENTS_PATH}?per_page=100`,
+      "PATCH /repos/octo/app/issues/comments/1001",
+    ]);
+    assert.equal(fake.comments[0].body, `${MARKER}\nold report`);
+    assert.equal(fake.comments[1].body, `${MARKER}\n## W&B runs`);
+  }, {
+    tokens: TOKENS,
+    comments: [
+      earlierReport(1000),
+      { id: 1001, body: `${MARKER}\nalice's report`, user: ALICE },
+    ],
+  }));
+
+Deno.test("a rate-limited 403 on GET /user is waited out, not taken for an installation token", () =>
+  withFake(async (fake) => {
+    fake.failNext({
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: JSON.stringify({
+        message: "You have exceeded a secondary rate limit.",
+      }),
+    });
+    const options = optionsFor(fake, { token: PERSONAL_TOKEN });
+    const result = await upsertPrComment(options);
+    assert.deepEqual([result.action, result.commentId], ["updated", 1001]);
+    assert.deepEqual(options.waits, [1000]);
+  }, {
+    tokens: TOKENS,
+    comments: [
+      earlierReport(1000),
+      { id: 1001, body: `${MARKER}\nalice's report`, user: ALICE },
+    ],
+  }));
+
+Deno.test("an explicit commentAuthor is used without asking GET /user, whatever its case", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(
+      optionsFor(fake, {
+        token: APP_TOKEN,
+        commentAuthor: "WandB-Reporter[bot]",
+      }),
+    );
+    assert.deepEqual([result.action, result.commentId], ["updated", 1001]);
+    assert.deepEqual(requestLines(fake), [
+      `GET ${COMMENTS_PATH}?per_page=100`,
+      "PATCH /repos/octo/app/issues/comments/1001",
+    ]);
+    assert.equal(fake.comments[0].body, `${MARKER}\nold report`);
+  }, {
+    tokens: TOKENS,
+    comments: [
+      earlierReport(1000),
+      { id: 1001, body: `${MARKER}\napp's report`, user: APP_BOT },
+    ],
+  }));
+
+Deno.test("a comment by a deleted account (user null) is ignored", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(optionsFor(fake));
+    assert.equal(result.action, "created");
+    assert.deepEqual(fake.comments.map((comment) => comment.body), [
+      `${MARKER}\nghost's report`,
+      `${MARKER}\n## W&B runs`,
+    ]);
+  }, {
+    comments: [{ id: 1000, body: `${MARKER}\nghost's report`, user: null }],
+  }));
+
+Deno.test("a comment of ours that only quotes the marker after its start is not the report", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(optionsFor(fake));
+    assert.equal(result.action, "created");
+    assert.equal(fake.comments[0].body, `Someone wrote:\n> ${MARKER}`);
+  }, {
+    comments: [{
+      id: 1000,
+      body: `Someone wrote:\n> ${MARKER}`,
+      user: GITHUB_ACTIONS_BOT,
+    }],
+  }));
+
+Deno.test("a new comment written as another author than looked for comes with a warning", () =>
+  withFake(async (fake) => {
+    const result = await upsertPrComment(
+      optionsFor(fake, { token: APP_TOKEN }),
+    );
+    assert.equal(result.action, "created");
+    assert.equal(
+      result.warning,
+      "the comment was written as wandb-reporter[bot], not github-actions[bot]: set COMMENT_AUTHOR to wandb-reporter[bot] so that later runs find it",
+    );
+    const again = await upsertPrComment(
+      optionsFor(fake, {
+        token: APP_TOKEN,
+        commentAuthor: "wandb-reporter[bot]",
+      }),
+    );
+    assert.deepEqual(again, {
+      action: "updated",
+      commentId: result.commentId,
+      url: result.url,
+    });
+    assert.equal(fake.comments.length, 1);
+  }, { tokens: TOKENS }));
+
+Deno.test("a POST whose answer was lost is not posted again", async (t) => {
+  await t.step(
+    "its answer timed out: the comment it left is taken",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({ method: "POST", hang: true, takesEffect: true });
+        const options = optionsFor(fake, { timeoutMs: 200 });
+        const result = await upsertPrComment(options);
+        assert.equal(fake.comments.length, 1);
+        assert.deepEqual(result, {
+          action: "created",
+          commentId: fake.comments[0].id,
+          url: `https://github.com/octo/app/pull/12#issuecomment-${
+            fake.comments[0].id
+          }`,
+        });
+        assert.deepEqual(requestLines(fake), [
+          "GET /user",
+          `GET ${COMMENTS_PATH}?per_page=100`,
+          `POST ${COMMENTS_PATH}`,
+          `GET ${COMMENTS_PATH}?per_page=100`,
+        ]);
+        assert.deepEqual(options.waits, [2000]);
+      }),
+  );
+  await t.step(
+    "it got a 502 after the comment was stored",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({ method: "POST", status: 502, takesEffect: true });
+        const result = await upsertPrComment(optionsFor(fake));
+        assert.equal(fake.comments.length, 1);
+        assert.equal(result.commentId, fake.comments[0].id);
+        assert.equal(
+          fake.requests.filter((r) => r.method === "POST").length,
+          1,
+        );
+      }),
+  );
+  await t.step(
+    "it got a 502 and stored nothing: posted again after reading",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({ method: "POST", status: 502 });
+        const result = await upsertPrComment(optionsFor(fake));
+        assert.equal(result.action, "created");
+        assert.equal(fake.comments.length, 1);
+        assert.deepEqual(requestLines(fake), [
+          "GET /user",
+          `GET ${COMMENTS_PATH}?per_page=100`,
+          `POST ${COMMENTS_PATH}`,
+          `GET ${COMMENTS_PATH}?per_page=100`,
+          `POST ${COMMENTS_PATH}`,
+        ]);
+      }),
+  );
+  await t.step(
+    "meanwhile another run posted its report: it is updated",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({ method: "POST", status: 502 });
+        // Another run's comment appears while this run's POST fails.
+        const options = optionsFor(fake);
+        options.sleep = () => {
+          fake.comments.push(earlierReport(1000, "another run's report"));
+          return Promise.resolve();
+        };
+        const result = await upsertPrComment(options);
+        assert.deepEqual([result.action, result.commentId], ["updated", 1000]);
+        assert.deepEqual(fake.comments.map((comment) => comment.body), [
+          `${MARKER}\n## W&B runs`,
+        ]);
+      }),
+  );
+});
 
 Deno.test("a fork's read-only token fails as forbidden, without retrying", () =>
   withFake(async (fake) => {
@@ -237,7 +485,7 @@ Deno.test("waits out secondary rate limits", async (t) => {
       }),
   );
   await t.step(
-    "a reset 10 minutes away fails at once, past the 120 s budget",
+    "a reset 10 minutes away fails at once, past the 60 s waited at most",
     () =>
       withFake(async (fake) => {
         fake.failNext({
@@ -257,6 +505,25 @@ Deno.test("waits out secondary rate limits", async (t) => {
         assert.deepEqual(options.waits, []);
       }),
   );
+  await t.step(
+    "a reset 100 s away fails at once: within the budget, past the 60 s cap",
+    () =>
+      withFake(async (fake) => {
+        fake.failNext({
+          status: 429,
+          headers: {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(now / 1000 + 100),
+          },
+        });
+        const options = optionsFor(fake, { now: () => now });
+        await assert.rejects(
+          upsertPrComment(options),
+          /asked to wait 100 s, more than the 60 s waited at most/,
+        );
+        assert.deepEqual(options.waits, []);
+      }),
+  );
 });
 
 /** A request that never answers: only its abort signal ends it. */
@@ -273,7 +540,7 @@ Deno.test("a request that hangs is abandoned at the timeout and asked again", ()
     const options = optionsFor(fake, { fetch: hangOnce, timeoutMs: 100 });
     assert.equal((await upsertPrComment(options)).action, "created");
     assert.deepEqual(options.waits, [2000]);
-    assert.equal(calls, 3, "the hung GET, its retry, the POST");
+    assert.equal(calls, 4, "the hung GET /user, its retry, the list, the POST");
   }));
 
 Deno.test("hanging every time gives up after the attempts, in bounded time", () =>
@@ -284,7 +551,7 @@ Deno.test("hanging every time gives up after the attempts, in bounded time", () 
       assert.ok(error instanceof GithubCommentError);
       assert.match(
         error.message,
-        /^Cannot list the comments on octo\/app#12: no complete answer from .* within 0\.05 s \(gave up after 4 attempts\)$/,
+        /^Cannot learn which account the token writes as: no complete answer from .*\/user within 0\.05 s \(gave up after 4 attempts\)$/,
       );
       return true;
     });
@@ -316,7 +583,7 @@ Deno.test("a bad token fails without the token in the message", () =>
     }
     await assert.rejects(
       upsertPrComment(optionsFor(fake, { token: wrongToken })),
-      /Cannot list the comments on octo\/app#12: GitHub answered HTTP 401 \(Bad credentials\)/,
+      /Cannot learn which account the token writes as: GitHub answered HTTP 401 \(Bad credentials\)/,
     );
   }));
 
@@ -342,7 +609,9 @@ Deno.test("a next page on another origin, or read before, is not asked for", asy
         headers: { link: '<https://elsewhere.example/page2>; rel="next"' },
       });
       await assert.rejects(
-        upsertPrComment(optionsFor(fake)),
+        upsertPrComment(
+          optionsFor(fake, { commentAuthor: "github-actions[bot]" }),
+        ),
         /next page is on another origin \(https:\/\/elsewhere\.example\)/,
       );
       assert.equal(fake.requests.length, 1);
@@ -356,7 +625,9 @@ Deno.test("a next page on another origin, or read before, is not asked for", asy
         headers: { link: `<${firstPage}>; rel="next"` },
       });
       await assert.rejects(
-        upsertPrComment(optionsFor(fake)),
+        upsertPrComment(
+          optionsFor(fake, { commentAuthor: "github-actions[bot]" }),
+        ),
         /was already read$/,
       );
       assert.equal(fake.requests.length, 1);
@@ -368,6 +639,7 @@ Deno.test("works with a GitHub Enterprise Server API URL", () =>
     const options = optionsFor(fake, { apiUrl: `${fake.url}/api/v3/` });
     assert.equal((await upsertPrComment(options)).action, "updated");
     assert.deepEqual(requestLines(fake), [
+      "GET /api/v3/user",
       `GET /api/v3${COMMENTS_PATH}?per_page=100`,
       `GET /api/v3${COMMENTS_PATH}?per_page=100&page=2`,
       "PATCH /api/v3/repos/octo/app/issues/comments/1149",
@@ -376,7 +648,7 @@ Deno.test("works with a GitHub Enterprise Server API URL", () =>
     pathPrefix: "/api/v3",
     comments: [
       ...unrelatedComments(149),
-      { id: 1149, body: `${MARKER}\nold` },
+      earlierReport(1149),
     ],
   }));
 
@@ -396,7 +668,23 @@ Deno.test("refuses bad input before sending anything", async (t) => {
       }),
   );
   await t.step(
-    "a malformed comment key, repository or pull number",
+    "characters counted as GitHub counts them: an emoji is one",
+    () =>
+      withFake(async (fake) => {
+        const room = 65_536 - MARKER.length - 1;
+        // 131,072 UTF-16 units and 262,144 - 4 bytes, but 65,535 characters.
+        await upsertPrComment(
+          optionsFor(fake, { body: "🟢".repeat(room) }),
+        );
+        assert.equal([...fake.comments[0].body].length, 65_536);
+        await assert.rejects(
+          upsertPrComment(optionsFor(fake, { body: "🟢".repeat(room + 1) })),
+          RangeError,
+        );
+      }),
+  );
+  await t.step(
+    "a malformed comment key, comment author, repository or pull number",
     () =>
       withFake(async (fake) => {
         for (
@@ -408,6 +696,9 @@ Deno.test("refuses bad input before sending anything", async (t) => {
             { pullNumber: 0 },
             { apiUrl: "api.github.com" },
             { token: "" },
+            { commentAuthor: "" },
+            { commentAuthor: "@alice" },
+            { commentAuthor: "alice bob" },
           ]
         ) {
           await assert.rejects(

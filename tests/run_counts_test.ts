@@ -17,6 +17,7 @@ Deno.test("every W&B state is counted, and a candidate is never also a baseline"
     run("f", "failed"),
     run("g", "preempted"),
     run("h", "preempting"),
+    run("i", "unknown"),
   ];
   const runs = categoriseRuns(candidates, [
     run("a", "finished"),
@@ -31,14 +32,41 @@ Deno.test("every W&B state is counted, and a candidate is never also a baseline"
     NUM_CRASHED: "1",
     NUM_ABORTED: "2",
     NUM_BASELINES: "1",
-    NUM_CANDIDATES: "8",
+    NUM_CANDIDATES: "9",
     NUM_FAILED: "1",
     NUM_PENDING: "0",
     NUM_PREEMPTED: "2",
+    NUM_UNKNOWN: "1",
   });
 });
 
-Deno.test("BOOL_COMPLETE needs a finished candidate and none running, pending or preempting", async (t) => {
+Deno.test("NUM_UNKNOWN counts candidates whose state W&B did not give, and comes right after NUM_PREEMPTED", () => {
+  const outputs = countOutputs(countRuns({
+    candidates: [
+      run("a", "finished"),
+      run("b", "unknown"),
+      run("c", "unknown"),
+    ],
+    baselines: [run("z", "unknown")],
+  }));
+  assert.equal(outputs.NUM_UNKNOWN, "2", "baselines are not counted");
+  assert.deepEqual(Object.keys(outputs), [
+    "BOOL_COMPLETE",
+    "BOOL_SINGLE_RUN",
+    "NUM_FINISHED",
+    "NUM_RUNNING",
+    "NUM_CRASHED",
+    "NUM_ABORTED",
+    "NUM_BASELINES",
+    "NUM_CANDIDATES",
+    "NUM_FAILED",
+    "NUM_PENDING",
+    "NUM_PREEMPTED",
+    "NUM_UNKNOWN",
+  ]);
+});
+
+Deno.test("BOOL_COMPLETE needs a finished candidate and none running, pending, preempting or unknown", async (t) => {
   const complete = (...states: string[]) =>
     countRuns({
       candidates: states.map((state, index) => run(String(index), state)),
@@ -58,7 +86,8 @@ Deno.test("BOOL_COMPLETE needs a finished candidate and none running, pending or
   );
   await t.step("nothing", () => assert.equal(complete(), false));
   await t.step("only crashed", () => assert.equal(complete("crashed"), false));
-  for (const busy of ["running", "pending", "preempting"]) {
+  await t.step("only unknown", () => assert.equal(complete("unknown"), false));
+  for (const busy of ["running", "pending", "preempting", "unknown"]) {
     await t.step(
       `finished and ${busy}`,
       () => assert.equal(complete("finished", busy), false),

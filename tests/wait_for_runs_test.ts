@@ -9,13 +9,14 @@ import {
   demoProject,
 } from "./fake_wandb/sample_data.ts";
 
-/** A clock that moves only when the job sleeps. */
+/** A clock that moves only when the job sleeps, or when told to. */
 function fakeClock() {
   let time = Date.parse("2026-11-23T10:00:00Z");
   const sleeps: number[] = [];
   return {
     sleeps,
     now: () => time,
+    advance: (ms: number) => void (time += ms),
     sleep: (ms: number) => {
       sleeps.push(ms);
       time += ms;
@@ -24,7 +25,18 @@ function fakeClock() {
   };
 }
 
-async function waitScenario(finishOnRequest: number | undefined) {
+interface Timing {
+  waitTimeout: string;
+  pollInterval: string;
+  /** Milliseconds each W&B request takes on the clock. */
+  requestMs: number;
+}
+
+async function waitScenario(
+  finishOnRequest: number | undefined,
+  timing: Timing = { waitTimeout: "2m", pollInterval: "30s", requestMs: 0 },
+) {
+  const clock = fakeClock();
   const project = demoProject();
   // Only two candidates: brisk-wave-5 (running) and dashing-leaf-4 (finished).
   project.runs = project.runs.filter((run) =>
@@ -32,6 +44,7 @@ async function waitScenario(finishOnRequest: number | undefined) {
   );
   const fake = startDemoWandb([project], {
     onRequest: (index, server) => {
+      clock.advance(timing.requestMs);
       if (index === finishOnRequest) {
         server.projects[0].runs.find((run) => run.name === "k3m9p2xq")!
           .state = "finished";
@@ -39,7 +52,6 @@ async function waitScenario(finishOnRequest: number | undefined) {
     },
   });
   const folder = await tempFolder();
-  const clock = fakeClock();
   const { log, lines } = captureLog({ githubActions: true });
   try {
     const { inputs } = parseInputs({
@@ -48,8 +60,8 @@ async function waitScenario(finishOnRequest: number | undefined) {
       FILTER_GITHUB_SHA: DEMO_SHA,
       WANDB_BASE_URL: fake.url,
       OUTPUT_PATH: `${folder.path}/wandb_report.csv`,
-      WAIT_TIMEOUT: "2m",
-      POLL_INTERVAL: "30s",
+      WAIT_TIMEOUT: timing.waitTimeout,
+      POLL_INTERVAL: timing.pollInterval,
     });
     const outputs: string[] = [];
     const result = await runJob(inputs, {
@@ -96,6 +108,25 @@ Deno.test("waiting: a timeout warns and reports the state it saw", async () => {
   );
   assert.equal(result.outputs.BOOL_COMPLETE, "False");
   assert.equal(result.outputs.NUM_RUNNING, "1");
+});
+
+Deno.test("waiting: the timeout warning states the time actually waited", async () => {
+  // Polls at 0.7 s, 2.4 s and 4.1 s: the next would end past 5 s.
+  const { result, lines } = await waitScenario(undefined, {
+    waitTimeout: "5s",
+    pollInterval: "1s",
+    requestMs: 700,
+  });
+  assert.equal(result.timedOut, true);
+  assert.deepEqual(lines.slice(1, 4), [
+    "poll 1 after 0.7s: 1 finished, 1 running",
+    "poll 2 after 2.4s: 1 finished, 1 running",
+    "poll 3 after 4.1s: 1 finished, 1 running",
+  ]);
+  assert.equal(
+    lines[5],
+    "::warning::WAIT_TIMEOUT: candidates still unfinished after 4.1 s; reporting the runs as they are now",
+  );
 });
 
 Deno.test("durations", () => {

@@ -39,8 +39,11 @@ const SCREENSHOT = new URL("../output/mermaid_charts.png", import.meta.url);
  * the background is one too.
  */
 const BAR_SELECTOR = 'g.plot > g[class^="bar-plot-"] > rect';
-/** An x-axis label of an `xychart-beta`. */
-const X_LABEL_SELECTOR = "g.bottom-axis > g.label > text";
+/**
+ * An x-axis label of an `xychart-beta horizontal`: the runs' axis is drawn on
+ * the left, one label per row.
+ */
+const X_LABEL_SELECTOR = "g.left-axis > g.label > text";
 
 /** The text inside every ```mermaid fenced block of a Markdown document. */
 function mermaidBlocks(markdown: string): string[] {
@@ -82,19 +85,8 @@ function run(
   };
 }
 
-function report(): string {
-  const runs: CategorisedRuns = {
-    candidates: [
-      run("cand0001", { acc: 0.93, val_loss: 0.41 }),
-      run("cand0002", { acc: 0.88, val_loss: 0.39 }),
-      // No val_loss: one bar fewer in that chart.
-      run("cand0003", { acc: 0.9 }),
-    ],
-    baselines: [
-      run("base0001", { acc: 0.9, val_loss: 0.45 }),
-      run("base0002", { acc: 0.92, val_loss: 0.4 }, HOSTILE_NAME),
-    ],
-  };
+/** The report of `runs` for `acc` and `val_loss`, with charts. */
+function reportOf(runs: CategorisedRuns): string {
   const goals = metricGoals(["acc", "val_loss"]);
   const aggregate = "best";
   return markdownReport(runs, {
@@ -110,6 +102,53 @@ function report(): string {
     charts: true,
     csvName: "wandb_report.csv",
   });
+}
+
+function report(): string {
+  return reportOf({
+    candidates: [
+      run("cand0001", { acc: 0.93, val_loss: 0.41 }),
+      run("cand0002", { acc: 0.88, val_loss: 0.39 }),
+      // No val_loss: one bar fewer in that chart.
+      run("cand0003", { acc: 0.9 }),
+    ],
+    baselines: [
+      run("base0001", { acc: 0.9, val_loss: 0.45 }),
+      run("base0002", { acc: 0.92, val_loss: 0.4 }, HOSTILE_NAME),
+    ],
+  });
+}
+
+/**
+ * A 100-run project: 90 finished candidates and 10 baselines, some with long
+ * or shared names, as a busy sweep logs them.
+ */
+function hundredRunReport(): string {
+  const candidates = Array.from(
+    { length: 90 },
+    (_, index) =>
+      run(
+        `c${String(index).padStart(7, "0")}`,
+        {
+          acc: 0.5 + index / 200,
+          val_loss: 1 - index / 200,
+        },
+        index % 3 === 0
+          ? `sweep-lr-${index}-batch-size-512-warmup-cosine-schedule`
+          : index % 3 === 1
+          ? "train"
+          : `glad-sun-${index}`,
+      ),
+  );
+  const baselines = Array.from(
+    { length: 10 },
+    (_, index) =>
+      run(`b${String(index).padStart(7, "0")}`, {
+        acc: 0.6 + index / 50,
+        val_loss: 0.9 - index / 50,
+      }, `production-model-v${index}-with-a-long-descriptive-name`),
+  );
+  return reportOf({ candidates, baselines });
 }
 
 /** Renders each chart into its own section; sets `body[data-done]` at the end. */
@@ -192,7 +231,7 @@ Deno.test("the report's Mermaid charts render as bar charts in Chromium", async 
   await t.step("the report has one xychart per metric", () => {
     assert.equal(blocks.length, 2, markdown);
     for (const block of blocks) {
-      assert.match(block, /^xychart-beta\n/);
+      assert.match(block, /^xychart-beta horizontal\n/);
       // The y-axis range "0 --> max" is Mermaid's own syntax; nothing else may hold these.
       assert.doesNotMatch(
         block.replace(/ -?[\d.e+-]+ --> -?[\d.e+-]+$/m, ""),
@@ -215,6 +254,22 @@ Deno.test("the report's Mermaid charts render as bar charts in Chromium", async 
       "abimg srcx onerroralert1 (baseline)",
     ]);
   });
+
+  const busyBlocks = mermaidBlocks(hundredRunReport());
+  await t.step("a 100-run project charts at most 12 bars per metric", () => {
+    assert.equal(busyBlocks.length, 2);
+    for (const block of busyBlocks) {
+      const labels = xAxisLabels(block);
+      assert.ok(labels.length <= 12, `${labels.length} bars`);
+      assert.equal(new Set(labels).size, labels.length, "labels are unique");
+      assert.equal(
+        labels.filter((label) => label.endsWith("(baseline)")).length,
+        1,
+        "the compared baseline is charted",
+      );
+    }
+  });
+  blocks.push(...busyBlocks);
 
   const mermaidJs = await Deno.readFile(
     new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
@@ -295,12 +350,13 @@ async function checkCharts(
       const values = barValues(block);
       const labels = xAxisLabels(block);
       assert.equal(values.length, labels.length);
-      // Mermaid draws a rect per x-axis label, with a NaN height where the
-      // series has no value: a bar is a rect with a real height.
+      // Mermaid draws a rect per x-axis label, with a NaN length where the
+      // series has no value: a bar is a rect with a real length, which in a
+      // horizontal chart is its width.
       const rects = await svg.locator(BAR_SELECTOR).all();
       assert.equal(rects.length, labels.length, "one rect per x-axis label");
       const heights = (await Promise.all(
-        rects.map((rect) => rect.getAttribute("height")),
+        rects.map((rect) => rect.getAttribute("width")),
       )).map(Number).filter((height) => Number.isFinite(height) && height > 0);
       assert.equal(
         heights.length,
@@ -320,9 +376,23 @@ async function checkCharts(
         await svg.locator(X_LABEL_SELECTOR).allTextContents(),
         labels,
       );
-      const axisText = (await svg.locator("g.bottom-axis").textContent()) ??
+      const axisText = (await svg.locator("g.left-axis").textContent()) ??
         "";
       for (const label of labels) assert.ok(axisText.includes(label), label);
+      const boxes = await Promise.all(
+        (await svg.locator(X_LABEL_SELECTOR).all()).map((label) =>
+          label.boundingBox()
+        ),
+      );
+      for (const [i, a] of boxes.entries()) {
+        assert.ok(a !== null && a.width > 0, `label ${i} is drawn`);
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.x + a.width <= b!.x + 0.5 ||
+            b!.x + b!.width <= a.x + 0.5 ||
+            a.y + a.height <= b!.y + 0.5 || b!.y + b!.height <= a.y + 0.5;
+          assert.ok(apart, `labels ${labels[i]} and another overlap`);
+        }
+      }
     });
   }
 

@@ -3,8 +3,40 @@
  * comments, listed in pages with a `Link` header, created and updated, behind
  * a token check, and faults on demand.
  *
+ * Authorship is modelled as GitHub does it: every token belongs to an
+ * account, every comment has an author, a comment is written as the account
+ * of the token that created it, only its author may edit it, and
+ * `GET /user` answers for a person's token but refuses an app installation's
+ * (the workflow's `GITHUB_TOKEN` is one, and writes as `github-actions[bot]`).
+ *
  * @module
  */
+
+/** An account, as GitHub shows it in a comment's `user`. */
+export interface FakeUser {
+  /** The login, e.g. `octocat` or `github-actions[bot]`. */
+  login: string;
+  /** The account's numeric id. */
+  id: number;
+  /** `User` for a person, `Bot` for an app. */
+  type: "User" | "Bot";
+}
+
+/** The account a token acts as, and what kind of token it is. */
+export interface FakeTokenOwner extends FakeUser {
+  /** `user` for a personal or OAuth token (`GET /user` answers 200), `app-installation` for a GitHub App's installation token such as `GITHUB_TOKEN` (`GET /user` answers 403). */
+  kind: "user" | "app-installation";
+}
+
+/** The account the workflow's `GITHUB_TOKEN` writes as. */
+export const GITHUB_ACTIONS_BOT: FakeUser = {
+  login: "github-actions[bot]",
+  id: 41898282,
+  type: "Bot",
+};
+
+/** The author of a comment given without one. */
+export const OCTOCAT: FakeUser = { login: "octocat", id: 583231, type: "User" };
 
 /** An issue comment as the fake stores it. */
 export interface FakeComment {
@@ -12,12 +44,20 @@ export interface FakeComment {
   id: number;
   /** The Markdown body. */
   body: string;
-  /** The author's login; `octocat` when absent. */
-  user?: string;
+  /** The author; {@link OCTOCAT} when absent, `null` for a deleted account (GitHub's "ghost"). */
+  user?: FakeUser | null;
 }
 
-/** A wrong answer queued with {@link FakeGithub.failNext}. */
-export interface FakeFault {
+/** What every fault may say: which request it is for, and whether that request still takes effect. */
+export interface FakeFaultScope {
+  /** Only a request with this method takes the fault, e.g. `POST`; others pass it by. Default: the next request, whatever its method. */
+  method?: string;
+  /** Carry the request out first (create or edit the comment), then give the fault instead of its answer: a write whose answer was lost. Default `false`: nothing changes. */
+  takesEffect?: boolean;
+}
+
+/** A wrong answer. */
+export interface FakeFaultAnswer extends FakeFaultScope {
   /** The HTTP status. */
   status: number;
   /** Extra response headers, e.g. `{ "retry-after": "1" }`. */
@@ -25,6 +65,15 @@ export interface FakeFault {
   /** The body; a JSON `message` naming the status when absent. */
   body?: string;
 }
+
+/** No answer at all: the request is held until the fake closes, so the client times out. */
+export interface FakeFaultHang extends FakeFaultScope {
+  /** Never answer. */
+  hang: true;
+}
+
+/** A fault queued with {@link FakeGithub.failNext}. */
+export type FakeFault = FakeFaultAnswer | FakeFaultHang;
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -38,14 +87,16 @@ export interface RecordedRequest {
   authorization: string | null;
   /** The request headers, names lower-cased. */
   headers: Record<string, string>;
-  /** The HTTP status answered. */
+  /** The HTTP status answered; 0 while held by a hang fault, or when never answered. */
   status: number;
 }
 
 /** How to start the fake. */
 export interface FakeGithubOptions {
-  /** The token that authenticates, sent as `Authorization: Bearer <token>`. */
-  token: string;
+  /** A token like the workflow's `GITHUB_TOKEN`: an app installation token writing as {@link GITHUB_ACTIONS_BOT}. */
+  token?: string;
+  /** More tokens, each with the account it acts as; sent as `Authorization: Bearer <token>`. */
+  tokens?: Record<string, FakeTokenOwner>;
   /** The only repository served, `owner/repo`. */
   repository: string;
   /** The only pull request served. Default 1. */
@@ -56,7 +107,7 @@ export interface FakeGithubOptions {
   readOnly?: boolean;
   /** The most comments one page holds, whatever `per_page` asks. Default 100, GitHub's limit. */
   maxPerPage?: number;
-  /** A path before `/repos`, e.g. `/api/v3` like GitHub Enterprise Server. Default none. */
+  /** A path before `/repos` and `/user`, e.g. `/api/v3` like GitHub Enterprise Server. Default none. */
   pathPrefix?: string;
   /** The port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
@@ -70,15 +121,22 @@ export interface FakeGithub {
   requests: RecordedRequest[];
   /** The pull request's comments, oldest first; edit them between requests. */
   comments: FakeComment[];
-  /** Queues faults: each incoming request consumes one, before the token is checked. */
+  /** Queues faults: each incoming request takes the first one meant for it (by `method`), before the token is checked. */
   failNext(...faults: FakeFault[]): void;
-  /** Stops the server. */
+  /** Stops the server, first letting go of requests held by a hang. */
   close(): Promise<void>;
 }
 
 const DEFAULT_PER_PAGE = 30;
 const GITHUB_MAX_PER_PAGE = 100;
-const COMMENT_MAX_LENGTH = 65_536;
+/**
+ * GitHub's limit for a comment body: 65,536 characters as its message says,
+ * counted as code points (an emoji is one); bodies of more than 262,144 UTF-8
+ * bytes, the byte limit GitHub has been measured to apply, are refused too.
+ */
+const COMMENT_MAX_CHARACTERS = 65_536;
+const COMMENT_MAX_BYTES = 262_144;
+const NOT_ACCESSIBLE = "Resource not accessible by integration";
 
 interface Answer {
   status: number;
@@ -89,8 +147,9 @@ interface Answer {
 /**
  * Starts a fake GitHub REST API on 127.0.0.1.
  *
- * @param options The token, repository, pull request and its comments.
+ * @param options The tokens, repository, pull request and its comments.
  * @returns The running fake; `close()` it when done.
+ * @throws {TypeError} when no token is given.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -106,11 +165,25 @@ interface Answer {
  * });
  * const [comment] = await response.json();
  * assert.equal(comment.body, "LGTM");
+ * assert.equal(comment.user.login, "octocat");
  * await fake.close();
  * ```
  */
 export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
+  const owners = new Map<string, FakeTokenOwner>(
+    Object.entries(options.tokens ?? {}),
+  );
+  if (options.token !== undefined) {
+    owners.set(options.token, {
+      ...GITHUB_ACTIONS_BOT,
+      kind: "app-installation",
+    });
+  }
+  if (owners.size === 0) {
+    throw new TypeError("Cannot start the fake GitHub: no token given");
+  }
   const faults: FakeFault[] = [];
+  const held = new Set<() => void>();
   const pullNumber = options.pullNumber ?? 1;
   const prefix = options.pathPrefix ?? "";
   const maxPerPage = Math.min(
@@ -128,8 +201,19 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
     requests: [],
     comments: options.comments ?? [],
     failNext: (...next) => void faults.push(...next),
-    close: () => server.shutdown(),
+    close: () => {
+      for (const release of held) release();
+      return server.shutdown();
+    },
   };
+
+  /** Takes the first queued fault meant for a request with this method. */
+  function takeFault(method: string): FakeFault | undefined {
+    const index = faults.findIndex((fault) =>
+      fault.method === undefined || fault.method.toUpperCase() === method
+    );
+    return index < 0 ? undefined : faults.splice(index, 1)[0];
+  }
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -143,14 +227,19 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
       status: 0,
     };
     fake.requests.push(record);
-    const fault = faults.shift();
-    const answer = fault === undefined
-      ? answerNormally(request.method, url, text, record.authorization)
-      : {
-        status: fault.status,
-        body: fault.body ?? { message: `fake GitHub answered ${fault.status}` },
-        headers: fault.headers,
-      };
+    const fault = takeFault(request.method);
+    const normally = () =>
+      answerNormally(request.method, url, text, record.authorization);
+    if (fault?.takesEffect) normally();
+    if (fault !== undefined && "hang" in fault) {
+      await new Promise<void>((resolve) => held.add(resolve));
+      return new Response(null, { status: 504 });
+    }
+    const answer = fault === undefined ? normally() : {
+      status: fault.status,
+      body: fault.body ?? { message: `fake GitHub answered ${fault.status}` },
+      headers: fault.headers,
+    };
     record.status = answer.status;
     const body = typeof answer.body === "string"
       ? answer.body
@@ -167,17 +256,30 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
     text: string,
     authorization: string | null,
   ): Answer {
-    if (authorization !== `Bearer ${options.token}`) {
+    const owner = authorization?.startsWith("Bearer ")
+      ? owners.get(authorization.slice("Bearer ".length))
+      : undefined;
+    if (owner === undefined) {
       return { status: 401, body: { message: "Bad credentials" } };
     }
     const path = url.pathname;
+    if (path === `${prefix}/user` && method === "GET") {
+      return owner.kind === "user" ? { status: 200, body: userJson(owner) } : {
+        status: 403,
+        body: {
+          message: NOT_ACCESSIBLE,
+          documentation_url:
+            "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        },
+      };
+    }
     if (path === `${issuePath}/comments` && method === "GET") {
       return listComments(url);
     }
     if (path === `${issuePath}/comments` && method === "POST") {
       return writeComment(text, (body) => {
         const id = Math.max(0, ...fake.comments.map((c) => c.id)) + 1;
-        const comment = { id, body, user: "github-actions[bot]" };
+        const comment = { id, body, user: userJson(owner) };
         fake.comments.push(comment);
         return { status: 201, body: commentJson(comment) };
       });
@@ -189,6 +291,16 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
       : NaN;
     const comment = fake.comments.find((c) => c.id === commentId);
     if (comment !== undefined && method === "PATCH") {
+      if (!options.readOnly && authorOf(comment)?.id !== owner.id) {
+        return {
+          status: 403,
+          body: {
+            message: owner.kind === "user"
+              ? "Must have admin rights to Repository."
+              : NOT_ACCESSIBLE,
+          },
+        };
+      }
       return writeComment(text, (body) => {
         comment.body = body;
         return { status: 200, body: commentJson(comment) };
@@ -223,10 +335,7 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
 
   function writeComment(text: string, write: (body: string) => Answer): Answer {
     if (options.readOnly) {
-      return {
-        status: 403,
-        body: { message: "Resource not accessible by integration" },
-      };
+      return { status: 403, body: { message: NOT_ACCESSIBLE } };
     }
     let body: unknown;
     try {
@@ -240,7 +349,10 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
         body: { message: `Invalid request.\n\n"body" wasn't supplied.` },
       };
     }
-    if (body.length > COMMENT_MAX_LENGTH) {
+    if (
+      [...body].length > COMMENT_MAX_CHARACTERS ||
+      new TextEncoder().encode(body).length > COMMENT_MAX_BYTES
+    ) {
       return {
         status: 422,
         body: {
@@ -250,7 +362,7 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
             code: "custom",
             field: "body",
             message:
-              `body is too long (maximum is ${COMMENT_MAX_LENGTH} characters)`,
+              `body is too long (maximum is ${COMMENT_MAX_CHARACTERS} characters)`,
           }],
         },
       };
@@ -259,16 +371,27 @@ export function startFakeGithub(options: FakeGithubOptions): FakeGithub {
   }
 
   function commentJson(comment: FakeComment) {
+    const author = authorOf(comment);
     return {
       id: comment.id,
       html_url:
         `https://github.com/${options.repository}/pull/${pullNumber}#issuecomment-${comment.id}`,
       body: comment.body,
-      user: { login: comment.user ?? "octocat" },
+      user: author === null ? null : userJson(author),
     };
   }
 
   return fake;
+}
+
+/** The comment's author: {@link OCTOCAT} when not given, `null` for a deleted account. */
+function authorOf(comment: FakeComment): FakeUser | null {
+  return comment.user === undefined ? OCTOCAT : comment.user;
+}
+
+/** An account as GitHub shows it, without the fields no test reads. */
+function userJson({ login, id, type }: FakeUser): FakeUser {
+  return { login, id, type };
 }
 
 function notFound(): Answer {

@@ -3,10 +3,24 @@ import {
   type FakeComment,
   type FakeGithub,
   type FakeGithubOptions,
+  GITHUB_ACTIONS_BOT,
+  OCTOCAT,
   startFakeGithub,
 } from "./server.ts";
 
 const TOKEN = "ghs_fakeGithubToken0123456789";
+const PERSONAL_TOKEN = "ghp_fakePersonalToken0123456789";
+const APP_TOKEN = "ghs_fakeAppToken0123456789";
+const ALICE = { login: "alice", id: 1001, type: "User" } as const;
+const APP_BOT = {
+  login: "wandb-reporter[bot]",
+  id: 5001,
+  type: "Bot",
+} as const;
+const TOKENS: FakeGithubOptions["tokens"] = {
+  [PERSONAL_TOKEN]: { ...ALICE, kind: "user" },
+  [APP_TOKEN]: { ...APP_BOT, kind: "app-installation" },
+};
 const COMMENTS_PATH = "/repos/octo/app/issues/1/comments";
 
 function unrelatedComments(count: number): FakeComment[] {
@@ -124,7 +138,7 @@ Deno.test("the fake creates and updates comments", () =>
       id: 8,
       html_url: "https://github.com/octo/app/pull/1#issuecomment-8",
       body: "hello",
-      user: { login: "github-actions[bot]" },
+      user: GITHUB_ACTIONS_BOT,
     });
     const updated = await call(fake, "/repos/octo/app/issues/comments/8", {
       method: "PATCH",
@@ -135,6 +149,12 @@ Deno.test("the fake creates and updates comments", () =>
       "earlier",
       "bye",
     ]);
+    assert.deepEqual(
+      (await call(fake, COMMENTS_PATH)).json.map(
+        (comment: { user: unknown }) => comment.user,
+      ),
+      [OCTOCAT, GITHUB_ACTIONS_BOT],
+    );
     const tooLong = await call(fake, COMMENTS_PATH, {
       method: "POST",
       body: { body: "x".repeat(65_537) },
@@ -201,3 +221,116 @@ Deno.test("failNext answers queued faults, one per request", () =>
       200,
     ]);
   }));
+
+Deno.test("each token writes as its own account, and GET /user answers only for a person's token", () =>
+  withFake(async (fake) => {
+    const bot = await call(fake, "/user");
+    assert.deepEqual([bot.status, bot.json.message], [
+      403,
+      "Resource not accessible by integration",
+    ]);
+    const app = await call(fake, "/user", { token: APP_TOKEN });
+    assert.equal(app.status, 403);
+    const alice = await call(fake, "/user", { token: PERSONAL_TOKEN });
+    assert.deepEqual([alice.status, alice.json], [200, ALICE]);
+    assert.equal(
+      (await call(fake, "/user", { token: "ghp_wrong" })).status,
+      401,
+    );
+
+    for (const token of [TOKEN, APP_TOKEN, PERSONAL_TOKEN]) {
+      const created = await call(fake, COMMENTS_PATH, {
+        method: "POST",
+        body: { body: token },
+        token,
+      });
+      assert.equal(created.status, 201);
+    }
+    assert.deepEqual(
+      fake.comments.map((comment) => comment.user),
+      [GITHUB_ACTIONS_BOT, APP_BOT, ALICE],
+    );
+  }, { tokens: TOKENS }));
+
+Deno.test("only a comment's author may edit it", () =>
+  withFake(async (fake) => {
+    const path = (id: number) => `/repos/octo/app/issues/comments/${id}`;
+    const edit = (id: number, token: string) =>
+      call(fake, path(id), { method: "PATCH", body: { body: "x" }, token });
+    const byInstallation = await edit(1, TOKEN);
+    assert.deepEqual([byInstallation.status, byInstallation.json], [403, {
+      message: "Resource not accessible by integration",
+    }]);
+    assert.equal((await edit(2, TOKEN)).status, 403, "a deleted account's");
+    assert.equal((await edit(1, PERSONAL_TOKEN)).status, 403);
+    assert.equal((await edit(3, TOKEN)).status, 200);
+    assert.equal((await edit(1, APP_TOKEN)).status, 403);
+    assert.deepEqual(fake.comments.map((comment) => comment.body), [
+      "planted",
+      "ghost",
+      "x",
+    ]);
+    const listed = await call(fake, COMMENTS_PATH);
+    assert.equal(listed.json[1].user, null);
+  }, {
+    tokens: TOKENS,
+    comments: [
+      {
+        id: 1,
+        body: "planted",
+        user: { login: "mallory", id: 666, type: "User" },
+      },
+      { id: 2, body: "ghost", user: null },
+      { id: 3, body: "ours", user: GITHUB_ACTIONS_BOT },
+    ],
+  }));
+
+Deno.test("a fault with a method waits for a request with that method", () =>
+  withFake(async (fake) => {
+    fake.failNext({ method: "POST", status: 502 }, { status: 503 });
+    assert.equal((await call(fake, COMMENTS_PATH)).status, 503);
+    assert.equal((await call(fake, COMMENTS_PATH)).status, 200);
+    const post = await call(fake, COMMENTS_PATH, {
+      method: "POST",
+      body: { body: "hello" },
+    });
+    assert.equal(post.status, 502);
+    assert.deepEqual(fake.comments, [], "the fault took no effect");
+  }));
+
+Deno.test("a fault that takes effect writes the comment, then answers the fault", () =>
+  withFake(async (fake) => {
+    fake.failNext({ method: "POST", status: 502, takesEffect: true });
+    const post = await call(fake, COMMENTS_PATH, {
+      method: "POST",
+      body: { body: "hello" },
+    });
+    assert.equal(post.status, 502);
+    assert.deepEqual(fake.comments, [
+      { id: 1, body: "hello", user: GITHUB_ACTIONS_BOT },
+    ]);
+  }));
+
+Deno.test("a hang never answers: the client times out, and close() lets go", async () => {
+  const fake = startFakeGithub({ token: TOKEN, repository: "octo/app" });
+  fake.failNext({ method: "POST", hang: true, takesEffect: true });
+  await assert.rejects(
+    fetch(`${fake.url}${COMMENTS_PATH}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ body: "hello" }),
+      signal: AbortSignal.timeout(100),
+    }),
+    (error) => error instanceof DOMException && error.name === "TimeoutError",
+  );
+  assert.deepEqual(fake.comments.map((comment) => comment.body), ["hello"]);
+  assert.equal(fake.requests[0].status, 0);
+  await fake.close();
+});
+
+Deno.test("a fake without a token refuses to start", () => {
+  assert.throws(
+    () => startFakeGithub({ repository: "octo/app" }),
+    TypeError,
+  );
+});

@@ -8,7 +8,7 @@ import { Buffer } from "node:buffer";
 import { compileFilter, FilterError, parseTime } from "./filters.ts";
 import type { FakeProject, FakeRun } from "./server.ts";
 
-/** A request W&B refuses for a reason other than its filter (a bad cursor, order or page size). */
+/** A request W&B refuses for a reason other than its filter (a bad cursor, order, page size or projection key). */
 export class BadRequestError extends Error {
   /** The HTTP status to answer with. */
   readonly status = 400;
@@ -49,13 +49,33 @@ export interface RootValue {
   viewer(): object;
 }
 
+/** How the resolvers page. */
+export interface RootValueOptions {
+  /** The most runs one page serves, whatever `first` asks; no cap when absent. */
+  maxPageSize?: number;
+}
+
 /**
  * Builds the GraphQL root value over a live list of projects.
  *
  * @param projects Returns the projects as they are at the time of each query.
+ * @param options The page cap.
  * @returns The root value for `execute`.
+ * @throws {RangeError} when `maxPageSize` is not a positive integer.
  */
-export function createRootValue(projects: () => FakeProject[]): RootValue {
+export function createRootValue(
+  projects: () => FakeProject[],
+  options: RootValueOptions = {},
+): RootValue {
+  const { maxPageSize } = options;
+  if (
+    maxPageSize !== undefined &&
+    (!Number.isInteger(maxPageSize) || maxPageSize < 1)
+  ) {
+    throw new RangeError(
+      `Cannot start the fake W&B: maxPageSize must be a positive integer, got ${maxPageSize}`,
+    );
+  }
   return {
     project({ name, entityName }: { name: string; entityName: string }) {
       const all = projects();
@@ -64,7 +84,7 @@ export function createRootValue(projects: () => FakeProject[]): RootValue {
       );
       return project === undefined
         ? null
-        : presentProject(project, all.indexOf(project) + 1);
+        : presentProject(project, all.indexOf(project) + 1, maxPageSize);
     },
     viewer() {
       const entity = projects()[0]?.entity ?? FAKE_USER.username;
@@ -100,7 +120,11 @@ function matchingRuns(
     .map(({ run }) => run);
 }
 
-function presentProject(project: FakeProject, projectId: number) {
+function presentProject(
+  project: FakeProject,
+  projectId: number,
+  maxPageSize = Infinity,
+) {
   return {
     id: encodeBase64(`Project:v1:${project.name}:${project.entity}`),
     name: project.name,
@@ -110,18 +134,20 @@ function presentProject(project: FakeProject, projectId: number) {
       return project.runs.filter((run) => matches(run)).length;
     },
     runs({ filters, after, first, order }: RunsArgs) {
-      const pageSize = first ?? DEFAULT_PAGE_SIZE;
-      if (pageSize < 0) {
+      const asked = first ?? DEFAULT_PAGE_SIZE;
+      if (asked < 0) {
         throw new BadRequestError(
-          `Cannot page runs: first must not be negative, got ${pageSize}`,
+          `Cannot page runs: first must not be negative, got ${asked}`,
         );
       }
+      // A capped server serves fewer runs than asked; pageInfo says there are more.
+      const pageSize = Math.min(asked, maxPageSize);
       const runs = matchingRuns(project, filters, order);
       const start = after === undefined || after === null
         ? 0
         : decodeCursor(after) + 1;
       const edges = runs.slice(start, start + pageSize).map((run, offset) => ({
-        node: presentRun(run, project, projectId),
+        node: run.nullNode ? null : presentRun(run, project, projectId),
         cursor: encodeCursor(start + offset),
       }));
       return {
@@ -134,13 +160,16 @@ function presentProject(project: FakeProject, projectId: number) {
     },
     run({ name }: { name: string }) {
       const run = project.runs.find((candidate) => candidate.name === name);
-      return run === undefined ? null : presentRun(run, project, projectId);
+      return run === undefined || run.nullNode
+        ? null
+        : presentRun(run, project, projectId);
     },
   };
 }
 
 /**
- * Serves a run the way W&B does: config wrapped in `{value}`, summaries as JSON text.
+ * Serves a run the way W&B does: config wrapped in `{value}`, summaries as JSON text, and the fields the
+ * stored run sets to `null` as null.
  *
  * @param run The stored run.
  * @param project The project holding it.
@@ -154,11 +183,13 @@ function presentRun(run: FakeRun, project: FakeProject, projectId: number) {
     name: run.name,
     displayName: run.displayName,
     state: run.state,
-    tags: run.tags ?? [],
+    tags: run.tags === undefined ? [] : run.tags,
     config: ({ keys }: { keys?: string[] | null }) =>
-      toWandbJson(pick(wrapConfig(run), keys)),
+      run.config === null ? null : toWandbJson(pick(wrapConfig(run), keys)),
     summaryMetrics: ({ keys }: { keys?: string[] | null }) =>
-      toWandbJson(pick(run.summaryMetrics ?? {}, keys)),
+      run.summaryMetrics === null
+        ? null
+        : toWandbJson(pick(run.summaryMetrics ?? {}, keys)),
     systemMetrics: toWandbJson(run.systemMetrics ?? {}),
     historyKeys: {
       keys: {},
@@ -194,11 +225,21 @@ function wrapConfig(run: FakeRun): Record<string, unknown> {
   };
 }
 
+/**
+ * Keeps the top-level `keys` of `record`. A dotted key is refused: W&B's own callers send top-level keys only
+ * and how the real server treats `eval.f1` is undocumented, so a client sending one must fail its tests.
+ */
 function pick(
   record: Record<string, unknown>,
   keys: string[] | null | undefined,
 ): Record<string, unknown> {
   if (keys === null || keys === undefined) return record;
+  const dotted = keys.find((key) => key.includes("."));
+  if (dotted !== undefined) {
+    throw new BadRequestError(
+      `Cannot project keys: dotted keys are not supported, got "${dotted}"; ask for the top-level key`,
+    );
+  }
   const present = keys.filter((key) => Object.hasOwn(record, key));
   return Object.fromEntries(present.map((key) => [key, record[key]]));
 }

@@ -4,6 +4,10 @@
  * Anything not declared here (`Run.summary`, `Project.sweeps`, ...) fails validation, as it would make the
  * client depend on a field the fake never checked.
  *
+ * Nullability follows W&B's own generated clients (see `wandb-api.md`, "Nullability, page sizes, key
+ * projection"): `Run.state`, `Run.config(keys:)`, `Run.summaryMetrics(keys:)`, `Run.tags`, `Run.displayName`,
+ * `Run.description` and `Run.commit` may be null, and so may `RunEdge.node`. A client must cope with each.
+ *
  * @module
  */
 
@@ -40,7 +44,7 @@ type RunConnection {
 }
 
 type RunEdge {
-  node: Run!
+  node: Run
   cursor: String!
 }
 
@@ -53,10 +57,12 @@ type Run {
   id: ID!
   name: String!
   displayName: String
-  state: String!
-  tags: [String!]!
-  config(keys: [String!]): JSONString!
-  summaryMetrics(keys: [String!]): JSONString!
+  state: String
+  tags: [String]
+  """The config as JSON text; \`keys\` keeps only those top-level keys (a dotted key is refused)."""
+  config(keys: [String!]): JSONString
+  """The summary as JSON text; \`keys\` keeps only those top-level keys (a dotted key is refused)."""
+  summaryMetrics(keys: [String!]): JSONString
   systemMetrics: JSONString!
   historyKeys: JSON
   commit: String

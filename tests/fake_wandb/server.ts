@@ -1,6 +1,7 @@
 /**
  * A fake W&B GraphQL server on 127.0.0.1 for tests and demos: the runs you give it, W&B's auth, filters,
- * ordering and offset paging, and faults on demand.
+ * ordering and offset paging (capped pages on request), the null fields W&B's schema allows, and faults on
+ * demand.
  *
  * @module
  */
@@ -12,22 +13,31 @@ import { BadRequestError, createRootValue } from "./_resolvers.ts";
 import { FilterError } from "./filters.ts";
 import { wandbSchema } from "./schema.ts";
 
-/** A run as the fake stores it; the server wraps and serializes it the way W&B does. */
+/**
+ * A run as the fake stores it; the server wraps and serializes it the way W&B does.
+ *
+ * Every field W&B's schema lets be null can be `null` here, and is then served as `null`: `displayName`,
+ * `state`, `tags`, `config`, `summaryMetrics`, `description` and `commit` (an absent optional field keeps its
+ * default instead). `nullNode` serves the whole run as a null edge node.
+ */
 export interface FakeRun {
   /** The run id (8 lowercase characters in W&B), e.g. `e6lo523p`. */
   name: string;
-  /** The human name, e.g. `dashing-leaf-4`. */
-  displayName: string;
-  /** Lower-case W&B state: `running`, `finished`, `failed`, `crashed`, `killed`, ... */
-  state: string;
-  /** The run's tags; none when absent. */
-  tags?: string[];
-  /** Plain config values; served wrapped as `{"k": {"value": v}}` plus `_wandb`. */
-  config?: Record<string, unknown>;
+  /** The human name, e.g. `dashing-leaf-4`; `null` is served as a null `displayName`. */
+  displayName: string | null;
+  /** Lower-case W&B state: `running`, `finished`, `failed`, `crashed`, `killed`, ...; `null` is served as null. */
+  state: string | null;
+  /** The run's tags; none (`[]`) when absent, a null list when `null`. */
+  tags?: string[] | null;
+  /** Plain config values; served wrapped as `{"k": {"value": v}}` plus `_wandb`; `null` is served as null. */
+  config?: Record<string, unknown> | null;
   /** Serve config as older SDKs wrote it: `{"k": {"desc": null, "value": v}}`. */
   legacyConfigFormat?: boolean;
-  /** Summary values, nested objects allowed; NaN and infinities are served as strings. */
-  summaryMetrics?: Record<string, unknown>;
+  /**
+   * Summary values, nested objects allowed; NaN and infinities are served as strings. `"{}"` when absent,
+   * null when `null`.
+   */
+  summaryMetrics?: Record<string, unknown> | null;
   /** System metrics; served as `"{}"` when absent. */
   systemMetrics?: Record<string, unknown>;
   /** The run's description. */
@@ -48,6 +58,11 @@ export interface FakeRun {
   heartbeatAt?: string;
   /** The user who logged the run; a fixed fake user when absent. */
   user?: { name: string; username: string };
+  /**
+   * Serve the run as W&B's schema allows for a run it cannot resolve: in `Project.runs` its edge keeps its
+   * place and cursor but has `node: null`, and `Project.run(name:)` answers null. Filters still see the run.
+   */
+  nullNode?: boolean;
 }
 
 /** A W&B project: `entity/name` and its runs, in creation order. */
@@ -123,6 +138,12 @@ export interface FakeWandbOptions {
   port?: number;
   /** Delay every answer by this many milliseconds. */
   latencyMs?: number;
+  /**
+   * The most runs one `Project.runs` page serves, whatever `first` asks (as a server may cap pages); the
+   * page then ends early, with `hasNextPage` and `endCursor` telling the client where to go on. No cap when
+   * absent.
+   */
+  maxPageSize?: number;
   /** Called as each request arrives, before it is answered, e.g. to insert runs mid-paging. */
   onRequest?: (requestIndex: number, fake: FakeWandb) => void;
 }
@@ -192,7 +213,9 @@ interface GraphQLRequest {
 export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
   const faults: FakeFault[] = [];
   const closing = new AbortController();
-  const rootValue = createRootValue(() => fake.projects);
+  const rootValue = createRootValue(() => fake.projects, {
+    maxPageSize: options.maxPageSize,
+  });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
     (request) => handle(request),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { type GraphQLObjectType, isNonNullType } from "graphql";
 import {
   DEMO_API_KEY,
   DEMO_ENTITY,
@@ -9,8 +10,10 @@ import {
   demoProject,
   generateRuns,
 } from "./sample_data.ts";
+import { wandbSchema } from "./schema.ts";
 import { serveDemo } from "./serve.ts";
 import {
+  type FakeRun,
   type FakeWandb,
   type FakeWandbOptions,
   startFakeWandb,
@@ -778,5 +781,179 @@ Deno.test("serveDemo serves the demo project with the demo key", async () => {
     assert.equal((await runIds(fake, {})).length, 11);
   } finally {
     await fake.close();
+  }
+});
+
+Deno.test("the schema lets exactly the fields W&B's clients type as nullable be null", () => {
+  const nullable = (typeName: string) =>
+    Object.values(
+      (wandbSchema.getType(typeName) as GraphQLObjectType).getFields(),
+    ).filter((field) => !isNonNullType(field.type)).map((field) => field.name);
+  for (
+    const field of [
+      "state",
+      "config",
+      "summaryMetrics",
+      "tags",
+      "displayName",
+      "description",
+      "commit",
+    ]
+  ) {
+    assert.ok(nullable("Run").includes(field), `Run.${field} is nullable`);
+  }
+  assert.ok(!nullable("Run").includes("name"), "Run.name is not");
+  assert.deepEqual(nullable("RunEdge"), ["node"]);
+});
+
+const NULL_RUNS_QUERY = `
+query Runs($project: String!, $entity: String!, $perPage: Int, $cursor: String) {
+  project(name: $project, entityName: $entity) {
+    runs(first: $perPage, after: $cursor) {
+      edges {
+        cursor
+        node {
+          name displayName state tags description commit
+          config(keys: ["lr"]) summaryMetrics(keys: ["acc"])
+        }
+      }
+      pageInfo { endCursor hasNextPage }
+    }
+    run(name: "nullnode") { name }
+  }
+}`;
+
+Deno.test("a FakeRun serves null for any field W&B's schema lets be null, and can be a null edge node", () => {
+  const createdAt = "2026-08-01T12:00:00";
+  const runs: FakeRun[] = [
+    {
+      name: "allnull1",
+      displayName: null,
+      state: null,
+      tags: null,
+      config: null,
+      summaryMetrics: null,
+      description: null,
+      commit: null,
+      createdAt,
+    },
+    {
+      name: "nullnode",
+      displayName: "x",
+      state: "finished",
+      nullNode: true,
+      createdAt,
+    },
+    { name: "defaults", displayName: "d", state: "running", createdAt },
+  ];
+  return withFake(async (fake) => {
+    const answer = await post(fake, NULL_RUNS_QUERY, {
+      project: "nulls",
+      entity: "ci",
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const { runs: page, run } = answer.body.data.project;
+    assert.deepEqual(page.edges.map((edge: { node: unknown }) => edge.node), [
+      {
+        name: "allnull1",
+        displayName: null,
+        state: null,
+        tags: null,
+        description: null,
+        commit: null,
+        config: null,
+        summaryMetrics: null,
+      },
+      null,
+      {
+        name: "defaults",
+        displayName: "d",
+        state: "running",
+        tags: [],
+        description: null,
+        commit: null,
+        config: "{}",
+        summaryMetrics: "{}",
+      },
+    ]);
+    assert.equal(
+      decodeCursor(page.edges[1].cursor),
+      "arrayconnection:1",
+      "a null node keeps its place and cursor",
+    );
+    assert.equal(run, null, "Project.run answers null for it");
+  }, { projects: [{ entity: "ci", name: "nulls", runs }] });
+});
+
+Deno.test("the fake refuses a dotted key in keys:, as the real server's handling is undocumented", () =>
+  withFake(async (fake) => {
+    for (const field of ["config", "summaryMetrics"]) {
+      const answer = await post(
+        fake,
+        `query Run($project: String!, $entity: String!) {
+          project(name: $project, entityName: $entity) {
+            run(name: "e6lo523p") { ${field}(keys: ["acc", "eval.f1"]) }
+          }
+        }`,
+        DEMO,
+      );
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.body.errors, [{
+        message:
+          'Cannot project keys: dotted keys are not supported, got "eval.f1"; ask for the top-level key',
+        path: ["project", "run", field],
+      }]);
+    }
+  }));
+
+Deno.test("maxPageSize caps every page whatever first asks; paging by hasNextPage still reads each run once", async (t) => {
+  const runs = generateRuns(120);
+  await withFake(async (fake) => {
+    const page = async (perPage: number | null, cursor: string | null) =>
+      (await post(fake, NULL_RUNS_QUERY, {
+        project: "capped",
+        entity: "ci",
+        perPage,
+        cursor,
+      })).body.data.project.runs as RunConnection;
+    await t.step("first: 1000 gets 50, with more to come", async () => {
+      const first = await page(1000, null);
+      assert.equal(first.edges.length, 50);
+      assert.equal(first.pageInfo.hasNextPage, true);
+      assert.equal(
+        decodeCursor(first.pageInfo.endCursor!),
+        "arrayconnection:49",
+      );
+    });
+    await t.step(
+      "first below the cap, and the default of 50, are served as asked",
+      async () => {
+        assert.equal((await page(7, null)).edges.length, 7);
+        assert.equal((await page(null, null)).edges.length, 50);
+      },
+    );
+    await t.step("every run once, in three requests", async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let requests = 0;
+      for (;;) {
+        const { edges, pageInfo }: RunConnection = await page(1000, cursor);
+        requests++;
+        seen.push(...edges.map((edge) => edge.node.name));
+        if (!pageInfo.hasNextPage) break;
+        cursor = pageInfo.endCursor;
+      }
+      assert.equal(requests, 3);
+      assert.deepEqual(seen, runs.map((run) => run.name));
+    });
+  }, { projects: [{ entity: "ci", name: "capped", runs }], maxPageSize: 50 });
+});
+
+Deno.test("maxPageSize must be a positive integer", () => {
+  for (const maxPageSize of [0, -1, 2.5]) {
+    assert.throws(
+      () => startFakeWandb({ projects: [], apiKeys: [], maxPageSize }),
+      RangeError,
+    );
   }
 });
