@@ -261,15 +261,37 @@ Deno.test("COMMENT through the run: step: one sticky comment, updated on the rer
       );
       assert.deepEqual([posts.length, patches.length], [1, 1]);
     });
+    const withSummary = {
+      ...runnerEnv,
+      GITHUB_STEP_SUMMARY: `${parent.path}/step_summary.md`,
+    };
     await t.step("a push event only warns", async () => {
       await Deno.writeTextFile(eventPath, JSON.stringify({ ref: "main" }));
-      const result = await runActionStep(inputs, workspace, runnerEnv);
+      const result = await runActionStep(inputs, workspace, withSummary);
       assert.equal(result.code, 0, result.stderr);
       assert.match(
         result.stderr,
-        /^::warning::COMMENT: this run is not for a pull request/m,
+        /^::warning::COMMENT: this run is not for a pull request, so no comment was posted; the report is in the job summary$/m,
       );
     });
+    await t.step(
+      "with JOB_SUMMARY off, the warning names the Markdown file instead",
+      async () => {
+        const result = await runActionStep(
+          { ...inputs, JOB_SUMMARY: "false" },
+          workspace,
+          withSummary,
+        );
+        assert.equal(result.code, 0, result.stderr);
+        const warning = result.stderr.split("\n").find((line) =>
+          line.startsWith("::warning::COMMENT:")
+        );
+        assert.equal(
+          warning,
+          `::warning::COMMENT: this run is not for a pull request, so no comment was posted; the report is in ${workspace}/wandb_report.md`,
+        );
+      },
+    );
   } finally {
     await fake.close();
     await github.close();
