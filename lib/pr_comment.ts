@@ -97,24 +97,6 @@ const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A login: letters, digits, `-` (and `_`, `.` on Enterprise), `[bot]` after an app's slug. */
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(\[bot\])?$/;
 
-/**
- * Whether `text` can be a GitHub login, such as `octocat` or `my-app[bot]`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isGithubLogin } from "./pr_comment.ts";
- *
- * assert.equal(isGithubLogin("my-app[bot]"), true);
- * assert.equal(isGithubLogin("not a login"), false);
- * ```
- *
- * @param text The text to check.
- * @returns `true` for a login's shape.
- */
-export function isGithubLogin(text: string): boolean {
-  return LOGIN.test(text);
-}
 /** Who the workflow's `GITHUB_TOKEN` writes as. */
 const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -139,6 +121,25 @@ const pullRequestEventSchema = z.object({
 const issueCommentEventSchema = z.object({
   issue: z.object({ number: pullNumberSchema, pull_request: z.object({}) }),
 });
+
+/**
+ * Whether `text` can be a GitHub login, such as `octocat` or `my-app[bot]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isGithubLogin } from "./pr_comment.ts";
+ *
+ * assert.equal(isGithubLogin("my-app[bot]"), true);
+ * assert.equal(isGithubLogin("not a login"), false);
+ * ```
+ *
+ * @param text The text to check.
+ * @returns `true` for a login's shape.
+ */
+export function isGithubLogin(text: string): boolean {
+  return LOGIN.test(text);
+}
 
 /**
  * The hidden HTML comment that marks the sticky comment for `key`.
