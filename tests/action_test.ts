@@ -25,12 +25,12 @@ Deno.test("action.yml is a composite action with the original's inputs and more"
 Deno.test("every input reaches the program through env:, never through ${{ }} in run:", () => {
   assert.ok(!runStep.run!.includes("${{"), "no expression inside run:");
   assert.equal(runStep.shell, "bash");
-  assert.deepEqual(
-    runStep.env,
-    Object.fromEntries(
+  assert.deepEqual(runStep.env, {
+    DENO_DIR: "${{ runner.temp }}/wandb-runs-deno-dir",
+    ...Object.fromEntries(
       INPUT_NAMES.map((name) => [`INPUT_${name}`, `\${{ inputs.${name} }}`]),
     ),
-  );
+  });
   for (const step of action.runs.steps) {
     if (step.run !== undefined) assert.ok(step.shell, "every run: has shell:");
   }

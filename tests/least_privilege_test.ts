@@ -15,7 +15,7 @@ import {
   startDemoWandb,
   tempFolder,
 } from "./_helpers.ts";
-import { ROOT, runActionStep } from "./_action_step.ts";
+import { DENO_VERSION, ROOT, runActionStep } from "./_action_step.ts";
 import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
 import { startFakeGithub } from "./fake_github/server.ts";
 
@@ -52,9 +52,10 @@ async function recordDenoArguments(
 ): Promise<string[]> {
   const shim = await tempFolder();
   try {
+    // Named as setup-deno installs it for the action; answers --version.
     await Deno.writeTextFile(
-      `${shim.path}/deno`,
-      '#!/bin/sh\nprintf "%s\\0" "$@" > "$DENO_ARGUMENTS_FILE"\n',
+      `${shim.path}/deno-wandb-runs`,
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo "deno ${DENO_VERSION} (stand-in)"; exit 0; fi\nprintf "%s\\0" "$@" > "$DENO_ARGUMENTS_FILE"\n`,
       { mode: 0o755 },
     );
     const argumentsFile = `${shim.path}/arguments`;
