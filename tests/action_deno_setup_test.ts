@@ -214,3 +214,29 @@ async function folderSize(path: string): Promise<number> {
   }
   return total;
 }
+
+Deno.test("the published configuration holds only the runtime packages, at the versions the tests use", async () => {
+  const read = async (path: string) =>
+    JSON.parse(await Deno.readTextFile(`${ROOT}/${path}`)) as {
+      imports: Record<string, string>;
+      publish?: { include: string[] };
+    };
+  const runtime = await read("deno.json");
+  const development = await read("tests/deno.json");
+  assert.deepEqual(Object.keys(runtime.imports).sort(), [
+    "csv-stringify/sync",
+    "zod",
+  ]);
+  for (const [name, specifier] of Object.entries(runtime.imports)) {
+    assert.equal(development.imports[name], specifier, name);
+  }
+  assert.ok(
+    !runtime.publish!.include.some((path) => path.startsWith("tests")),
+    "nothing under tests/ is published",
+  );
+  const lock = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.lock`));
+  assert.deepEqual(Object.keys(lock.npm).sort(), [
+    "csv-stringify@6.9.0",
+    "zod@4.6.7",
+  ]);
+});
