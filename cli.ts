@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import denoConfig from "./deno.json" with { type: "json" };
 import { InputError } from "./lib/errors.ts";
 import {
+  DEFAULT_BASE_URL,
   INPUT_NAMES,
   type InputName,
   parseInputs,
@@ -27,6 +28,7 @@ import {
 } from "./lib/inputs.ts";
 import { createLog, escapeCommandData, safeLogText } from "./lib/log.ts";
 import { runJob } from "./lib/job.ts";
+import { isPermissionError } from "./lib/retry.ts";
 
 /** Every environment variable the CLI reads; one that `--allow-env` does not grant reads as unset. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = [
@@ -56,6 +58,7 @@ const FLAGS: Record<string, InputName> = {
   "base-url": "WANDB_BASE_URL",
   "app-url": "WANDB_APP_URL",
   "page-size": "PAGE_SIZE",
+  "debug": "DEBUG",
   "report-markdown": "REPORT_MARKDOWN",
   "job-summary": "JOB_SUMMARY",
   "metric-goals": "METRIC_GOALS",
@@ -74,6 +77,17 @@ const FLAGS: Record<string, InputName> = {
   "comment-key": "COMMENT_KEY",
   "comment-author": "COMMENT_AUTHOR",
 };
+
+/** Flags whose value is true or false: each takes one, and alone means true. */
+const SWITCH_FLAGS: ReadonlySet<string> = new Set([
+  "debug",
+  "job-summary",
+  "report-charts",
+  "require-complete",
+  "fail-on-gate",
+  "fail-on-timeout",
+  "comment",
+]);
 
 const HELP = `Usage: cli.ts [options]
 
@@ -94,34 +108,54 @@ Options (each also read from INPUT_<NAME>; a flag wins):
   --base-url <url>             WANDB_BASE_URL (default $WANDB_BASE_URL or https://api.wandb.ai)
   --app-url <url>              WANDB_APP_URL: where run links point (default $WANDB_APP_URL, else derived from the API URL)
   --page-size <n>              PAGE_SIZE: runs per request, 1-1000 (default 1000)
-  --debug                      DEBUG: log requests and filters
+  --debug [<bool>]             DEBUG: log requests and filters
 
 Review report and gates (all optional):
   --report-markdown <path>     REPORT_MARKDOWN (default $GITHUB_WORKSPACE/wandb_report.md
                                when any report or gate option is set)
   --report-json <path>         REPORT_JSON: every run, comparison and gate result as JSON
-  --job-summary <bool>         JOB_SUMMARY: append the report to $GITHUB_STEP_SUMMARY
+  --job-summary [<bool>]       JOB_SUMMARY: append the report to $GITHUB_STEP_SUMMARY
                                (default true inside GitHub Actions)
   --metric-goals <list>        METRIC_GOALS, e.g. "val_acc:max, loss:min" (default: from the name)
   --baseline-aggregate <how>   BASELINE_AGGREGATE: best (default), mean or latest
-  --report-charts <bool>       REPORT_CHARTS: Mermaid bar charts (default true)
+  --report-charts [<bool>]     REPORT_CHARTS: Mermaid bar charts (default true)
   --thresholds <list>          THRESHOLDS, e.g. "val_acc>=0.9, loss<=0.35"
   --fail-on-regression <list>  FAIL_ON_REGRESSION: metrics that may not get worse
   --regression-tolerance <t>   REGRESSION_TOLERANCE: 0.01 or 2% (default 0)
-  --require-complete <bool>    REQUIRE_COMPLETE: fail unless BOOL_COMPLETE
-  --fail-on-gate <bool>        FAIL_ON_GATE: exit 3 when a gate fails (default false)
+  --require-complete [<bool>]  REQUIRE_COMPLETE: fail unless BOOL_COMPLETE
+  --fail-on-gate [<bool>]      FAIL_ON_GATE: exit 3 when a gate fails (default false)
 
 Waiting for runs (optional):
   --wait-timeout <duration>    WAIT_TIMEOUT, e.g. 45m: poll until every candidate finished
   --poll-interval <duration>   POLL_INTERVAL (default 30s)
-  --fail-on-timeout <bool>     FAIL_ON_TIMEOUT: exit 4 when the wait times out (default false)
+  --fail-on-timeout [<bool>]   FAIL_ON_TIMEOUT: exit 4 when the wait times out (default false)
 
 Pull request comment (optional; needs GITHUB_TOKEN in the environment):
-  --comment <bool>             COMMENT: post the report as a sticky PR comment, updated on reruns
+  --comment [<bool>]           COMMENT: post the report as a sticky PR comment, updated on reruns
   --comment-key <key>          COMMENT_KEY: keeps several sticky comments apart (default "default")
   --comment-author <login>     COMMENT_AUTHOR: the login the token comments as, e.g. "my-app[bot]"
                                (default: GET /user, else github-actions[bot])
   --help, --version
+
+A <bool> is true or false (also 1/0, yes/no, on/off, any case); a <bool> flag
+given alone means true: --debug is --debug true.
+
+Outputs (NAME=value lines on stdout; appended to $GITHUB_OUTPUT inside Actions):
+  BOOL_COMPLETE     True when a candidate finished and none is running, pending,
+                    preempting or of unknown state; else False
+  BOOL_SINGLE_RUN   True when exactly one candidate matched, whatever its state
+  NUM_FINISHED      candidates in state finished
+  NUM_RUNNING       candidates in state running
+  NUM_CRASHED       candidates in state crashed
+  NUM_ABORTED       candidates stopped by their user (killed)
+  NUM_BASELINES     baseline runs, any state
+  NUM_CANDIDATES    all candidates, any state
+  NUM_FAILED        candidates in state failed
+  NUM_PENDING       candidates in state pending
+  NUM_PREEMPTED     candidates in state preempting or preempted
+  NUM_UNKNOWN       candidates whose state W&B did not give
+  BOOL_PASSED       True when every gate passed (or none was set); else False
+  GATE_FAILURES     the failed gates, one per line; empty when none failed
 
 The API key comes from INPUT_WANDB_API_KEY or WANDB_API_KEY, never a flag.
 Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
@@ -129,7 +163,11 @@ Exit codes: 0 done, 1 W&B or the file system failed, 2 an input is wrong,
 
 /** What {@linkcode main} reads and writes, injectable for tests. */
 export interface CliEnvironment {
-  /** Reads an environment variable. */
+  /**
+   * Reads an environment variable. It may throw `Deno.errors.NotCapable` for
+   * a variable that may not be read: that variable then reads as unset, and
+   * is named where that matters (the key, the W&B URL).
+   */
   getEnv: (name: string) => string | undefined;
   /** Writes a line to standard output. */
   stdout: (line: string) => void;
@@ -150,7 +188,17 @@ export async function main(
   args: readonly string[],
   environment: CliEnvironment = processEnvironment(),
 ): Promise<number> {
-  const { getEnv, stdout, stderr } = environment;
+  const { stdout, stderr } = environment;
+  const unreadable = new Set<string>();
+  const getEnv = (name: string): string | undefined => {
+    try {
+      return environment.getEnv(name);
+    } catch (error) {
+      if (!isPermissionError(error)) throw error;
+      unreadable.add(name);
+      return undefined;
+    }
+  };
   const inGithubActions = getEnv("GITHUB_ACTIONS") === "true";
   let secrets: string[] = [];
   const reportError = (message: string) => {
@@ -171,7 +219,7 @@ export async function main(
       stdout(denoConfig.version);
       return 0;
     }
-    const raw = readRawInputs(getEnv, flags.values, flags.debug);
+    const raw = readRawInputs(getEnv, flags.values);
     secrets = secretForms(raw);
     if (inGithubActions) {
       // Escaped as the toolkit's setSecret does; a key with white space in
@@ -180,6 +228,7 @@ export async function main(
         if (part !== "") stdout(`::add-mask::${escapeCommandData(part)}`);
       }
     }
+    checkUnreadable(raw, unreadable);
     const stepSummaryPath = getEnv("GITHUB_STEP_SUMMARY") || undefined;
     const { inputs, notices } = parseInputs(raw, {
       githubWorkspace: getEnv("GITHUB_WORKSPACE"),
@@ -192,6 +241,11 @@ export async function main(
       secrets,
     });
     notices.forEach((notice) => log.notice(notice));
+    if (unreadable.has("WANDB_BASE_URL") && !raw.WANDB_BASE_URL?.trim()) {
+      log.debug(
+        `WANDB_BASE_URL could not be read (--allow-env does not grant it); using ${inputs.baseUrl}`,
+      );
+    }
     const { gate, timedOut } = await runJob(inputs, {
       log,
       fetch: environment.fetch,
@@ -244,11 +298,62 @@ function secretForms(raw: RawInputs): string[] {
   return forms.filter((form) => form !== "");
 }
 
+/**
+ * Variables that could not be read and matter: the API key when nothing else
+ * gave one, and `WANDB_BASE_URL` when the default W&B it falls back to is not
+ * granted either, so that the error names the variable, not `--allow-net`.
+ */
+function checkUnreadable(raw: RawInputs, unreadable: ReadonlySet<string>) {
+  const notGranted = "could not be read (--allow-env does not grant it)";
+  if (!raw.WANDB_API_KEY?.trim() && unreadable.has("WANDB_API_KEY")) {
+    throw new InputError(
+      "WANDB_API_KEY",
+      `required; the WANDB_API_KEY environment variable ${notGranted}: add it to --allow-env`,
+    );
+  }
+  if (!raw.WANDB_BASE_URL?.trim() && unreadable.has("WANDB_BASE_URL")) {
+    const url = new URL(DEFAULT_BASE_URL);
+    const host = `${url.hostname}:${url.port || "443"}`;
+    if (Deno.permissions.querySync({ name: "net", host }).state !== "granted") {
+      throw new InputError(
+        "WANDB_BASE_URL",
+        `the environment variable ${notGranted}, so the default ${DEFAULT_BASE_URL} was taken, which --allow-net does not grant either; add WANDB_BASE_URL to --allow-env, or pass --base-url`,
+      );
+    }
+  }
+}
+
 interface Flags {
   help: boolean;
   version: boolean;
-  debug: boolean;
   values: RawInputs;
+}
+
+/**
+ * The arguments with every boolean flag given a value: a flag followed by
+ * anything but another flag takes it as its value (no positional arguments
+ * exist to mistake it for); alone, it gets `true`.
+ */
+function withSwitchValues(args: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    result.push(arg);
+    if (arg === "--") {
+      result.push(...args.slice(index + 1));
+      break;
+    }
+    const name = /^--([^=]+)$/.exec(arg)?.[1];
+    if (name === undefined || !Object.hasOwn(FLAGS, name)) continue;
+    const next = args[index + 1];
+    if (next !== undefined && !next.startsWith("-")) {
+      result.push(next);
+      index++;
+    } else if (SWITCH_FLAGS.has(name)) {
+      result.push("true");
+    }
+  }
+  return result;
 }
 
 function readFlags(args: readonly string[]): Flags {
@@ -258,10 +363,9 @@ function readFlags(args: readonly string[]): Flags {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: withSwitchValues(args),
       options: {
         ...options,
-        debug: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -282,7 +386,6 @@ function readFlags(args: readonly string[]): Flags {
   return {
     help: parsed.values.help === true,
     version: parsed.values.version === true,
-    debug: parsed.values.debug === true,
     values,
   };
 }
@@ -291,7 +394,6 @@ function readFlags(args: readonly string[]): Flags {
 function readRawInputs(
   getEnv: (name: string) => string | undefined,
   flags: RawInputs,
-  debugFlag: boolean,
 ): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) {
@@ -302,20 +404,23 @@ function readRawInputs(
   raw.WANDB_BASE_URL ??= getEnv("WANDB_BASE_URL");
   raw.WANDB_APP_URL ??= getEnv("WANDB_APP_URL");
   raw.GITHUB_TOKEN ??= getEnv("GITHUB_TOKEN");
-  if (debugFlag) raw.DEBUG = "true";
   return raw;
 }
 
 /**
- * A variable's value; one that `--allow-env` does not grant reads as unset,
- * so `--allow-env=WANDB_API_KEY` is enough when every input comes by flag.
+ * A variable's value. One that `--allow-env` does not grant throws
+ * `NotCapable` (asked first, so that Deno never prompts), and `main` reads it
+ * as unset: `--allow-env=WANDB_API_KEY` is enough when every input comes by
+ * flag.
  */
 function readGrantedVariable(name: string): string | undefined {
   if (
     Deno.permissions.querySync({ name: "env", variable: name }).state !==
       "granted"
   ) {
-    return undefined;
+    throw new Deno.errors.NotCapable(
+      `Requires env access to "${name}", run again with the --allow-env flag`,
+    );
   }
   return Deno.env.get(name);
 }

@@ -172,15 +172,21 @@ export function cliEnvironment(
  *
  * @param fake The fake W&B.
  * @param inputs What to ask for.
- * @param options The folder to write in, the runs it must find, and whether
- * to write the Markdown report too (the default).
+ * @param options The folder to write in, the runs it must find, whether to
+ * write the Markdown report too (the default), and the V8 flags the action
+ * runs Deno with ({@linkcode actionV8Flags}).
  * @returns The measurement.
  * @throws {Error} when the CLI fails or its output is wrong.
  */
 export async function measureOurs(
   fake: FakeWandb,
   inputs: CliInputs,
-  options: { folder: string; expected: ExpectedRuns; markdown?: boolean },
+  options: {
+    folder: string;
+    expected: ExpectedRuns;
+    markdown?: boolean;
+    v8Flags?: readonly string[];
+  },
 ): Promise<OurMeasurement> {
   const withMarkdown = options.markdown ?? true;
   const csvPath = `${options.folder}/wandb_report.csv`;
@@ -197,6 +203,7 @@ export async function measureOurs(
     fake,
     () =>
       runDenoScript<CliRunResult>("bench/_run_cli.ts", [
+        ...(options.v8Flags ?? []).map((flags) => `--v8-flags=${flags}`),
         `--allow-net=${host}`,
         `--allow-read=${options.folder}`,
         `--allow-write=${options.folder}`,
@@ -334,4 +341,18 @@ function expectEqual(
       `Cannot trust the measurement: ${what} is ${actual}, expected ${expected}`,
     );
   }
+}
+
+/**
+ * The V8 flags action.yml's `report` step runs Deno with (each
+ * `--v8-flags=...` in it), so that our CLI is measured as the action runs it.
+ *
+ * @returns Each flag list as written, e.g. `--max-semi-space-size=4`; none
+ * when the action passes none.
+ */
+export async function actionV8Flags(): Promise<string[]> {
+  const text = await Deno.readTextFile(`${PROJECT_ROOT}action.yml`);
+  return [...text.matchAll(/--v8-flags=("[^"]*"|'[^']*'|[^\s"'\\]+)/g)].map(
+    ([, flags]) => flags.replace(/^(["'])(.*)\1$/, "$2"),
+  );
 }

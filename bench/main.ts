@@ -3,11 +3,13 @@
  * (the peer, replayed) and against the least any client could transfer (the
  * limit), on a realistic project of 100,000 runs served by the fake W&B with
  * 80 ms of latency per request, at 10, 1,000 and 20,000 matching runs; then
- * what writing the outputs costs, and the cold start. Prints the tables and
- * writes them to `bench/results.json` and into `BENCHMARKS.md`.
+ * what writing the outputs costs, and the start-up: action.yml's step with an
+ * empty Deno cache (downloading its packages from the npm registry) and with
+ * the cache filled. Prints the tables and writes them to `bench/results.json`
+ * and into `BENCHMARKS.md`.
  *
  * ```sh
- * deno task bench            # the full run, about 3 minutes on 2 CPUs
+ * deno task bench            # the full run, about 4 minutes on 2 CPUs
  * deno task bench --quick    # 10,000 runs, up to 2,000 matching; prints only
  * ```
  *
@@ -16,8 +18,9 @@
 
 import { parseArgs } from "node:util";
 import { type FakeWandb, startFakeWandb } from "../tests/fake_wandb/server.ts";
-import { measureColdStarts } from "./_cold_start.ts";
+import { epochMs, measureStartUp, type StartUpRepeats } from "./_cold_start.ts";
 import {
+  actionV8Flags,
   cliEnvironment,
   type CliInputs,
   measureOursRepeatedly,
@@ -53,16 +56,29 @@ const LATENCY_MS = 80;
 /** Runs of our CLI per measurement (the median is kept); the peer runs once. */
 const OUR_REPEATS = 3;
 
-/** The project and the scales of a full run and of `--quick`. */
+/**
+ * The project and the scales of a full run and of `--quick`, and the runs of
+ * the action step with an empty cache and with the cache filled.
+ */
 const SIZES = {
-  full: { totalRuns: 100_000, scales: [10, 1_000, 20_000] },
-  quick: { totalRuns: 10_000, scales: [10, 1_000, 2_000] },
+  full: {
+    totalRuns: 100_000,
+    scales: [10, 1_000, 20_000],
+    startUp: { cold: 3, warm: 5 },
+  },
+  quick: {
+    totalRuns: 10_000,
+    scales: [10, 1_000, 2_000],
+    startUp: { cold: 1, warm: 2 },
+  },
 };
 
 const USAGE = `Usage: deno task bench [--quick]
 
 Measures our CLI, the W&B SDK's requests replayed (the peer) and the limit on a
-realistic project served by the fake W&B with ${LATENCY_MS} ms latency per request.
+realistic project served by the fake W&B with ${LATENCY_MS} ms latency per request,
+then the action's step with an empty Deno cache (it downloads its packages from
+the npm registry) and with the cache filled.
 
   --quick   a project of 10,000 runs, up to 2,000 matching; prints the tables
             but leaves bench/results.json and BENCHMARKS.md alone
@@ -113,9 +129,14 @@ async function measureScale(
   fake: FakeWandb,
   generated: RealisticProject,
   matchingRuns: number,
-  options: { folder: string; withCsvOnly: boolean; repeats: number },
+  options: {
+    folder: string;
+    withCsvOnly: boolean;
+    repeats: number;
+    v8Flags: readonly string[];
+  },
 ): Promise<ScaleResult> {
-  const { folder } = options;
+  const { folder, v8Flags } = options;
   const expected = {
     candidates: generated.matchingRuns.get(matchingRuns)!,
     baselines: generated.baselineRuns,
@@ -124,6 +145,7 @@ async function measureScale(
   const ours = await measureOursRepeatedly(fake, cliInputs(matchingRuns), {
     folder,
     expected,
+    v8Flags,
     repeats: options.repeats,
   });
   let oursCsvOnly;
@@ -132,6 +154,7 @@ async function measureScale(
     oursCsvOnly = await measureOursRepeatedly(fake, cliInputs(matchingRuns), {
       folder,
       expected,
+      v8Flags,
       markdown: false,
       repeats: options.repeats,
     });
@@ -164,21 +187,32 @@ async function measureScale(
   };
 }
 
-/** Measures the cold starts against a small project without latency. */
-async function coldStarts(folder: string) {
+/**
+ * Measures the start-up (the action step with an empty and a filled cache,
+ * the README one-liner) against a small project without latency.
+ */
+async function startUp(folder: string, repeats: StartUpRepeats) {
   const small = realisticProject({ totalRuns: 100, matchingRunCounts: [10] });
+  const arrivals = new Map<number, number>();
   const fake = startFakeWandb({
     projects: [small.project],
     apiKeys: [BENCH_API_KEY],
+    onRequest: (index) => void arrivals.set(index, epochMs()),
   });
   try {
-    return await measureColdStarts({
-      baseUrl: fake.url,
+    return await measureStartUp({
+      fake,
+      arrivals,
       apiKey: BENCH_API_KEY,
       projectName: `${BENCH_ENTITY}/${BENCH_PROJECT}`,
+      githubSha: benchSha(10),
+      baselineTags: [BASELINE_TAG],
+      metrics: DISPLAY_METRICS,
+      configVars: DISPLAY_CONFIG_VARS,
+      candidates: small.matchingRuns.get(10)!.length,
       runId: small.matchingRuns.get(10)![0].name,
       folder,
-    });
+    }, { log, repeats });
   } finally {
     await fake.close();
   }
@@ -251,6 +285,8 @@ async function main(args: string[]): Promise<void> {
   const quick = values.quick === true;
   const size = quick ? SIZES.quick : SIZES.full;
   const largest = size.scales.at(-1)!;
+  // Our CLI runs with the V8 flags the action gives Deno, if any.
+  const v8Flags = await actionV8Flags();
 
   log(`Generating a project of ${size.totalRuns} runs ...`);
   const generationStart = performance.now();
@@ -271,6 +307,7 @@ async function main(args: string[]): Promise<void> {
     await measureScale(fake, generated, size.scales[0], {
       folder,
       withCsvOnly: false,
+      v8Flags,
       repeats: 1,
     });
     const scales: ScaleResult[] = [];
@@ -279,6 +316,7 @@ async function main(args: string[]): Promise<void> {
         await measureScale(fake, generated, matchingRuns, {
           folder,
           withCsvOnly: matchingRuns === largest,
+          v8Flags,
           repeats: OUR_REPEATS,
         }),
       );
@@ -287,17 +325,18 @@ async function main(args: string[]): Promise<void> {
 
     log(`Timing our CSV and Markdown code for ${largest} runs ...`);
     const costs = outputCosts(generated, largest);
-    log("Measuring the cold start ...");
+    log("Measuring the start-up (the action step downloads its packages) ...");
     const results: BenchResults = {
       date: new Date().toISOString(),
       quick,
       machine: thisMachine(),
       latencyMs: LATENCY_MS,
       ourRepeats: OUR_REPEATS,
+      ourV8Flags: v8Flags,
       project,
       scales,
       outputCosts: { runs: largest + generated.baselineRuns.length, costs },
-      coldStarts: await coldStarts(folder),
+      startUp: await startUp(folder, size.startUp),
     };
 
     const section = renderResults(results);

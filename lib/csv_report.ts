@@ -96,23 +96,42 @@ function* csvRowsOneByOne(
   runs: CategorisedRuns,
   context: CsvContext,
 ): Generator<string[]> {
-  const row = (run: WandbRun, category: RunCategory) => [
-    runUrl(context.appUrl, { ...context, runId: run.runId }),
-    run.displayName,
-    pythonList(run.tags),
-    run.runId,
-    context.entity,
-    context.project,
-    formatCell(run.config.github_sha),
-    run.description ?? "",
-    ...context.metrics.map((name) => formatCell(lookUp(run.summary, name))),
-    ...context.configVars.map((name) => formatCell(lookUp(run.config, name))),
-    category,
-  ];
+  const row = rowMaker(context);
   for (const run of runs.candidates) {
     if (run.state === "finished") yield row(run, "candidate");
   }
   for (const run of runs.baselines) yield row(run, "baseline");
+}
+
+/**
+ * Makes one row's cells, with what every row shares worked out once: the run
+ * URL up to the run id, and how each column's value is found.
+ */
+function rowMaker(
+  context: CsvContext,
+): (run: WandbRun, category: RunCategory) => string[] {
+  const runsUrl = runUrl(context.appUrl, { ...context, runId: "" });
+  const { entity, project, metrics, configVars } = context;
+  return (run, category) => {
+    const cells = [
+      runsUrl + encodeURIComponent(run.runId),
+      run.displayName,
+      pythonList(run.tags),
+      run.runId,
+      entity,
+      project,
+      formatCell(run.config.github_sha),
+      run.description ?? "",
+    ];
+    for (const name of metrics) {
+      cells.push(formatCell(lookUp(run.summary, name)));
+    }
+    for (const name of configVars) {
+      cells.push(formatCell(lookUp(run.config, name)));
+    }
+    cells.push(category);
+    return cells;
+  };
 }
 
 /**
@@ -121,13 +140,15 @@ function* csvRowsOneByOne(
  *
  * @param runs The categorised runs.
  * @param context The columns and where the runs live.
- * @param rowsPerPiece Rows per piece. Default 1,000.
+ * @param rowsPerPiece Rows per piece. Default 200 (about 45 kB): smaller
+ * pieces than the 1,000 rows of before lowered the peak memory of writing a
+ * 20,000-run CSV (BENCHMARKS.md).
  * @returns The pieces, in order.
  */
 export function* csvPieces(
   runs: CategorisedRuns,
   context: CsvContext,
-  rowsPerPiece = 1000,
+  rowsPerPiece = 200,
 ): Generator<string> {
   let batch: string[][] = [csvColumns(context)];
   for (const row of csvRowsOneByOne(runs, context)) {
@@ -184,6 +205,7 @@ export function lookUp(
   name: string,
 ): unknown {
   if (Object.hasOwn(values, name)) return values[name];
+  if (!name.includes(".")) return undefined;
   let current: unknown = values;
   for (const segment of name.split(".")) {
     if (typeof current !== "object" || current === null) return undefined;
@@ -217,10 +239,16 @@ export function formatCell(value: unknown): string {
  * @returns Python's `repr` of the list.
  */
 export function pythonList(items: readonly string[]): string {
+  if (items.length === 1) return `[${pythonString(items[0])}]`;
   return `[${items.map(pythonString).join(", ")}]`;
 }
 
+/** Characters that Python's `repr` of a string escapes (a `"` only inside `"..."`). */
+// deno-lint-ignore no-control-regex -- control characters are what it looks for
+const PYTHON_ESCAPED = /['\\\x00-\x1f\x7f]/;
+
 function pythonString(text: string): string {
+  if (!PYTHON_ESCAPED.test(text)) return `'${text}'`;
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let body = "";
   for (const character of text) {

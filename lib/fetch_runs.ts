@@ -3,7 +3,12 @@ import { WandbError } from "./errors.ts";
 import { quoteForMessage } from "./_message.ts";
 import { postGraphql, type WandbConnection } from "./graphql_transport.ts";
 import type { QueryPlan, RunFilter } from "./query_plan.ts";
-import { RUN_NODE_FIELDS, runNodeSchema, type WandbRun } from "./wandb_run.ts";
+import {
+  RUN_NODE_FIELDS,
+  type RunNodeReader,
+  runNodeReader,
+  type WandbRun,
+} from "./wandb_run.ts";
 
 /**
  * Runs asked for per page unless `PAGE_SIZE` says otherwise. No public W&B
@@ -21,12 +26,14 @@ export interface FetchRunsOptions extends WandbConnection {
   pageSize?: number;
   /**
    * Summary metrics wanted (names or dotted paths); only their top-level keys
-   * are downloaded (see {@linkcode projectionKeys}).
+   * are downloaded (see {@linkcode projectionKeys}), and each run's `summary`
+   * keeps only what these names reach (`eval.f1` keeps `eval` with only `f1`).
    */
   metrics?: readonly string[];
   /**
    * Config names wanted (names or dotted paths); only their top-level keys
-   * are downloaded, and `github_sha` always.
+   * are downloaded, and `github_sha` always; each run's `config` keeps only
+   * what these names and `github_sha` reach.
    */
   configVars?: readonly string[];
 }
@@ -55,16 +62,100 @@ interface PageCursor {
   rereads: number;
 }
 
-const pageSchema = z.object({
-  // W&B's schema lets an edge's node be null; such an edge is skipped.
-  edges: z.array(
-    z.object({ cursor: z.string(), node: runNodeSchema.nullable() }),
-  ),
-  pageInfo: z.object({
-    endCursor: z.string().nullable(),
-    hasNextPage: z.boolean(),
-  }),
-});
+/** One page of a set, validated. */
+interface Page {
+  /** The runs; W&B's schema lets an edge's node be null (such an edge is skipped). */
+  edges: { cursor: string; node: WandbRun | null }[];
+  /** Where the next page starts, and whether there is one. */
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+/** An answer's `project`, validated: one page per set asked for, or `null` when W&B has no such project. */
+type ProjectPages = Record<SetName, Page> | null;
+
+/**
+ * Reads answers: `read(data, sets)` validates the `project` of an answer for
+ * those sets and reads its runs, keeping only the wanted config and summary
+ * values. An answer of the usual shape is read in plain code; any other goes
+ * through the zod schemas, which read it the same way or name what is wrong.
+ * Each schema is built once per fetch, not once per page.
+ */
+function answerReader(kept: {
+  metrics: readonly string[];
+  configVars: readonly string[];
+}): (data: unknown, sets: readonly SetName[]) => ProjectPages {
+  const nodes = runNodeReader(kept);
+  // Built when first needed: a usual answer never needs them.
+  let page: z.ZodType | undefined;
+  const schemas = new Map<string, z.ZodType<{ project: unknown }, unknown>>();
+  return (data, sets) => {
+    const quick = quickProject(data, sets, nodes);
+    if (quick !== undefined) return quick;
+    const key = sets.join(",");
+    let schema = schemas.get(key);
+    if (schema === undefined) {
+      page ??= z.object({
+        edges: z.array(
+          z.object({ cursor: z.string(), node: nodes.schema.nullable() }),
+        ),
+        pageInfo: z.object({
+          endCursor: z.string().nullable(),
+          hasNextPage: z.boolean(),
+        }),
+      });
+      const shape = Object.fromEntries(sets.map((name) => [name, page!]));
+      schema = z.object({ project: z.object(shape).nullable() });
+      schemas.set(key, schema);
+    }
+    return parseProject(schema, data);
+  };
+}
+
+/**
+ * The schemas' checks in plain code, for an answer of the usual shape;
+ * `undefined` for any other.
+ */
+function quickProject(
+  data: unknown,
+  sets: readonly SetName[],
+  nodes: RunNodeReader,
+): ProjectPages | undefined {
+  if (!isObject(data)) return undefined;
+  const { project } = data;
+  if (project === null) return null;
+  if (!isObject(project)) return undefined;
+  const pages: Partial<Record<SetName, Page>> = {};
+  for (const name of sets) {
+    const page = project[name];
+    if (!isObject(page) || !Array.isArray(page.edges)) return undefined;
+    const { pageInfo } = page;
+    if (
+      !isObject(pageInfo) || typeof pageInfo.hasNextPage !== "boolean" ||
+      (pageInfo.endCursor !== null && typeof pageInfo.endCursor !== "string")
+    ) {
+      return undefined;
+    }
+    const edges: Page["edges"] = [];
+    for (const edge of page.edges) {
+      if (!isObject(edge) || typeof edge.cursor !== "string") return undefined;
+      const node = edge.node === null ? null : nodes.quick(edge.node);
+      if (node === undefined) return undefined;
+      edges.push({ cursor: edge.cursor, node });
+    }
+    pages[name] = {
+      edges,
+      pageInfo: {
+        endCursor: pageInfo.endCursor,
+        hasNextPage: pageInfo.hasNextPage,
+      },
+    };
+  }
+  return pages as Record<SetName, Page>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
 
@@ -130,6 +221,10 @@ export async function fetchRuns(
     configKeys: projectionKeys(["github_sha", ...configVars]),
     ...(metrics.length > 0 ? { summaryKeys: projectionKeys(metrics) } : {}),
   };
+  const readAnswer = answerReader({
+    metrics,
+    configVars: ["github_sha", ...configVars],
+  });
   let requests = 0;
   for (;;) {
     const pending = (Object.keys(cursors) as SetName[]).filter((name) =>
@@ -146,7 +241,7 @@ export async function fetchRuns(
       variables,
     }, options);
     requests++;
-    const project = parseProject(data, pending);
+    const project = readAnswer(data, pending);
     if (project === null) {
       throw new WandbError(
         `PROJECT_NAME: W&B has no project "${plan.entity}/${plan.project}" at ${options.baseUrl} that this API key can see`,
@@ -233,11 +328,9 @@ function newCursor(filter: RunFilter): PageCursor {
 }
 
 function parseProject(
+  schema: z.ZodType<{ project: unknown }, unknown>,
   data: unknown,
-  sets: readonly SetName[],
-): Record<SetName, z.infer<typeof pageSchema>> | null {
-  const shape = Object.fromEntries(sets.map((name) => [name, pageSchema]));
-  const schema = z.object({ project: z.object(shape).nullable() });
+): ProjectPages {
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -248,7 +341,7 @@ function parseProject(
       } at ${["data", ...issue.path].join(".")}: ${issue.message}`,
     );
   }
-  return result.data.project as Record<SetName, z.infer<typeof pageSchema>>;
+  return result.data.project as ProjectPages;
 }
 
 /** The run id of the node a validation issue is in, when there is one. */
@@ -273,7 +366,7 @@ function runIdAt(
  */
 function advance(
   cursor: PageCursor,
-  page: z.infer<typeof pageSchema>,
+  page: Page,
   name: SetName,
 ): void {
   // A page that starts with a run not seen yet may have skipped some.

@@ -7,7 +7,12 @@ import {
   parseRetryAfter,
   retryWithBackoff,
 } from "./retry.ts";
-import { fetchText, type NoAnswer, type TextAnswer } from "./timed_fetch.ts";
+import {
+  fetchText,
+  type LastingFailure,
+  type NoAnswer,
+  type TextAnswer,
+} from "./timed_fetch.ts";
 import {
   formatSeconds,
   oneLine,
@@ -35,8 +40,17 @@ export interface WandbConnection {
   now?: () => number;
   /** A number in [0, 1) for backoff jitter. */
   random?: () => number;
-  /** Receives one line per attempt and retry, for debug logs. */
+  /**
+   * Receives debug lines: one per retry (`attempt 1 failed: ...`) unless
+   * `onRetry` is given.
+   */
   log?: (line: string) => void;
+  /**
+   * Told of each retry in one line for people, whether or not debugging is
+   * on: what failed, the attempt out of how many, and the wait, e.g.
+   * `W&B request attempt 1 of 5 failed: W&B answered HTTP 503: busy; retrying in 2 s`.
+   */
+  onRetry?: (line: string) => void;
 }
 
 /** What a GraphQL request sends. */
@@ -61,6 +75,12 @@ interface Failure {
  * answers that are not JSON (a proxy's page, a truncated body) and network
  * failures with backoff (honouring `Retry-After`), within a bounded number of
  * attempts and total time.
+ *
+ * Failures that asking again will not heal end at once with an error that
+ * names the URL tried and `WANDB_BASE_URL`: HTTP 404, a refused connection
+ * (nothing listens there), a host name that does not resolve, a port Deno
+ * blocks. A refused connection may be a server restarting, but far more often
+ * a wrong URL, and the job is better rerun than kept waiting for either.
  *
  * @param request The document and variables.
  * @param connection Where and how to send it.
@@ -105,7 +125,7 @@ export function postGraphql(
       attemptMs,
     );
     return result.ok
-      ? readAnswer(result.answer, secrets, now())
+      ? readAnswer(result.answer, { secrets, now: now(), endpoint })
       : noAnswer(result.why, endpoint, attemptMs);
   }, {
     maxAttempts,
@@ -113,12 +133,18 @@ export function postGraphql(
     sleep: connection.sleep,
     now,
     random: connection.random,
-    onRetry: (failure, attempt, waitMs) =>
-      log(
-        `attempt ${attempt} failed: ${failure.message}; retrying in ${
-          formatSeconds(waitMs)
-        }`,
-      ),
+    onRetry: (failure, attempt, waitMs) => {
+      const retrying = `${failure.message}; retrying in ${
+        formatSeconds(waitMs)
+      }`;
+      if (connection.onRetry === undefined) {
+        log(`attempt ${attempt} failed: ${retrying}`);
+      } else {
+        connection.onRetry(
+          `W&B request attempt ${attempt} of ${maxAttempts} failed: ${retrying}`,
+        );
+      }
+    },
     giveUp: (failure, reason) =>
       new WandbError(
         reason.kind === "final"
@@ -169,6 +195,17 @@ function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
         },
       };
     case "network":
+      if (why.lasting !== undefined) {
+        return {
+          ok: false,
+          retryable: false,
+          failure: {
+            message: `WANDB_BASE_URL: cannot reach W&B at ${endpoint}: ${
+              describeLasting(why.lasting, why.message, new URL(endpoint))
+            }; not retried, check WANDB_BASE_URL`,
+          },
+        };
+      }
       return {
         ok: false,
         retryable: true,
@@ -180,11 +217,37 @@ function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
   }
 }
 
-function readAnswer(
-  answer: TextAnswer,
-  secrets: readonly string[],
-  now: number,
-): Outcome {
+function describeLasting(
+  lasting: LastingFailure,
+  message: string,
+  url: URL,
+): string {
+  switch (lasting) {
+    case "refused":
+      return `the connection was refused (nothing is listening at ${url.host})`;
+    case "unresolved":
+      return `the host name ${
+        quoteForMessage(url.hostname)
+      } does not resolve (${
+        message.slice(Math.max(0, message.indexOf("dns error")))
+      })`;
+    case "blocked-port":
+      return `Deno blocks requests to port ${url.port} (a port of other protocols)`;
+  }
+}
+
+/** Where an answer came from, and what must never be printed. */
+interface AnswerContext {
+  /** The key in every form it could be echoed in. */
+  secrets: readonly string[];
+  /** The clock when the answer arrived, for `Retry-After` dates. */
+  now: number;
+  /** The URL the request went to. */
+  endpoint: string;
+}
+
+function readAnswer(answer: TextAnswer, context: AnswerContext): Outcome {
+  const { secrets, now, endpoint } = context;
   const { status } = answer;
   // Redacted before anything is shortened, so that no part of a secret is left.
   const text = redactSecrets(answer.text, secrets);
@@ -207,6 +270,18 @@ function readAnswer(
       `WANDB_API_KEY: W&B refused the API key (HTTP ${status}${
         serverMessage ? `: ${serverMessage}` : ""
       }); check that the key is valid and can read the project`,
+      false,
+    );
+  }
+  if (status === 404) {
+    // W&B answers every GraphQL request at /graphql, found or not: a 404
+    // means the request went somewhere else.
+    return fail(
+      `WANDB_BASE_URL: W&B answered HTTP 404 (not found) at ${endpoint}; ${
+        endpoint.endsWith("/graphql/graphql")
+          ? "WANDB_BASE_URL ends in /graphql, which is added to it: drop that part"
+          : "check that WANDB_BASE_URL is the W&B API's base URL, such as https://api.wandb.ai"
+      }`,
       false,
     );
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InputError } from "./errors.ts";
-import { parseListInput } from "./list_input.ts";
+import { listEntries, parseListInput } from "./list_input.ts";
 import {
   type BaselineAggregate,
   parseBaselineAggregate,
@@ -278,7 +278,13 @@ export function parseInputs(
   );
   const comparedGoals = metricGoals(
     [...new Set([...metrics, ...failOnRegression])],
-    parseMetricGoals(raw.METRIC_GOALS ?? ""),
+    parseMetricGoals(
+      entriesAsLines(
+        "METRIC_GOALS",
+        raw.METRIC_GOALS,
+        'expected entries like "val_acc:max, loss:min"',
+      ),
+    ),
   );
   const reportAsked = comment.comment !== undefined ||
     REPORT_INPUTS.some((name) => value(name) !== undefined);
@@ -301,7 +307,13 @@ export function parseInputs(
       parseSwitch("REPORT_CHARTS", raw.REPORT_CHARTS ?? ""),
   };
   const gates: GateOptions = {
-    thresholds: parseThresholds(raw.THRESHOLDS ?? ""),
+    thresholds: parseThresholds(
+      entriesAsLines(
+        "THRESHOLDS",
+        raw.THRESHOLDS,
+        'expected entries like "val_acc>=0.9, loss<=0.35"',
+      ),
+    ),
     failOnRegression,
     tolerance: parseTolerance(raw.REGRESSION_TOLERANCE ?? ""),
     requireComplete: parseSwitch(
@@ -339,7 +351,45 @@ export function parseInputs(
     ...parseWait(raw),
     ...comment,
   };
+  checkDistinctPaths([
+    ["OUTPUT_PATH", inputs.outputPath],
+    ["REPORT_MARKDOWN", report.markdownPath],
+    ["REPORT_JSON", report.jsonPath],
+  ]);
   return { inputs, notices };
+}
+
+/**
+ * An entries input (`THRESHOLDS`, `METRIC_GOALS`) with its entries one per
+ * line, whether they came comma-separated or as a YAML list of `- ` lines.
+ */
+function entriesAsLines(
+  input: InputName,
+  text: string | undefined,
+  expected: string,
+): string {
+  return listEntries(input, text ?? "", expected).join("\n");
+}
+
+/** Two outputs written to one file would overwrite each other: refused. */
+function checkDistinctPaths(
+  paths: readonly [InputName, string | undefined][],
+): void {
+  const seen = new Map<string, [InputName, string]>();
+  for (const [input, path] of paths) {
+    if (path === undefined) continue;
+    const key = path.replace(/^(\.\/)+/, "");
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(
+        input,
+        `is the same file as ${earlier[0]} (${
+          quoteForMessage(earlier[1])
+        }); give each its own path`,
+      );
+    }
+    seen.set(key, [input, path]);
+  }
 }
 
 function parseComment(raw: RawInputs): { comment?: CommentInputs } {
@@ -503,13 +553,24 @@ function checkApiKey(apiKey: string): void {
   if (/\s/.test(apiKey)) {
     throw new InputError("WANDB_API_KEY", "expected no white space in the key");
   }
-  const withoutPrefix = apiKey.slice(apiKey.indexOf("-") + 1);
-  if (withoutPrefix.length < API_KEY_MIN_LENGTH) {
+  const prefix = apiKey.slice(0, apiKey.indexOf("-") + 1);
+  const counted = apiKey.length - prefix.length;
+  if (counted >= API_KEY_MIN_LENGTH) return;
+  if (prefix === "") {
     throw new InputError(
       "WANDB_API_KEY",
-      `expected a W&B API key of at least ${API_KEY_MIN_LENGTH} characters after any prefix, got ${withoutPrefix.length}`,
+      `expected a W&B API key of at least ${API_KEY_MIN_LENGTH} characters, got ${counted}`,
     );
   }
+  // A prefix such as "local-" is named; one that is not a word may be a
+  // piece of the key itself, so only its length is.
+  const named = /^[A-Za-z_]{1,20}-$/.test(prefix)
+    ? `the prefix ${quoteForMessage(prefix)}`
+    : `the first "-" (a prefix of ${prefix.length} characters, not shown)`;
+  throw new InputError(
+    "WANDB_API_KEY",
+    `expected at least ${API_KEY_MIN_LENGTH} characters after ${named}, got ${counted} (${apiKey.length} in all)`,
+  );
 }
 
 function check<T>(input: string, schema: z.ZodType<T>, value: unknown): T {

@@ -7,7 +7,7 @@ import { type FetchedRuns, fetchRuns } from "./fetch_runs.ts";
 import { evaluateGates, gateOutputs, type GateResult } from "./gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "./github_outputs.ts";
 import type { WandbConnection } from "./graphql_transport.ts";
-import type { ActionInputs } from "./inputs.ts";
+import type { ActionInputs, InputName } from "./inputs.ts";
 import { jsonReport } from "./json_report.ts";
 import type { Log } from "./log.ts";
 import {
@@ -19,11 +19,22 @@ import {
   textSize,
 } from "./markdown_report.ts";
 import { buildQueryPlan } from "./query_plan.ts";
-import { countOutputs, countRuns, type RunCounts } from "./run_counts.ts";
-import { writeFileAtomically } from "./atomic_write.ts";
+import {
+  countOutputs,
+  countRuns,
+  describeStates,
+  type RunCounts,
+} from "./run_counts.ts";
+import {
+  AtomicWriteError,
+  type FileToWrite,
+  missingPermissions,
+  partialPathFor,
+  writeFilesAtomically,
+} from "./atomic_write.ts";
 import { stringifyExactJson } from "./exact_json.ts";
 import { waitForRuns } from "./wait_for_runs.ts";
-import { formatSeconds } from "./_message.ts";
+import { formatSeconds, quoteForMessage } from "./_message.ts";
 import {
   commentMarker,
   GithubCommentError,
@@ -58,8 +69,11 @@ export interface JobResult extends Omit<RunAssessment, "reportContext"> {
 /**
  * The action's work from validated inputs to files: query W&B, categorise,
  * count, compare with baselines, judge the gates, then write the CSV (always),
- * the reports asked for, and the outputs. Nothing is written when W&B fails;
- * a failed gate is reported, and failing the step is left to the caller.
+ * the reports asked for, and the outputs. Nothing is written when W&B fails,
+ * or when any of the files cannot be written: Deno's permissions for each are
+ * checked before W&B is asked, and every file is created before any is
+ * written. A failed gate is reported, and failing the step is left to the
+ * caller.
  *
  * @param inputs The validated inputs.
  * @param environment The log, output destinations and injectable I/O.
@@ -71,11 +85,13 @@ export async function runJob(
 ): Promise<JobResult> {
   const { log } = environment;
   csvColumns(inputs); // a column collision is an input error: fail before asking W&B
+  checkPermissions(inputs, environment);
   const plan = buildQueryPlan(inputs);
   log.debug(`candidate filter: ${JSON.stringify(plan.candidateFilter)}`);
   log.debug(`baseline filter: ${JSON.stringify(plan.baselineFilter)}`);
-  const fetchOnce = () =>
-    fetchRuns(plan, {
+  let firstFetch = true;
+  const fetchOnce = async () => {
+    const fetched = await fetchRuns(plan, {
       baseUrl: inputs.baseUrl,
       apiKey: inputs.apiKey,
       pageSize: inputs.pageSize,
@@ -93,7 +109,15 @@ export async function runJob(
       random: environment.random,
       timeoutMs: environment.timeoutMs,
       log: (line) => log.debug(line),
+      onRetry: (line) => log.info(line),
     });
+    // Said on the first fetch, so that a wait for runs does not pass silently.
+    if (firstFetch && fetched.candidates.length === 0) {
+      warnOfShortSha(inputs, log);
+    }
+    firstFetch = false;
+    return fetched;
+  };
   let fetched;
   let timedOut = false;
   let waitedMs = 0;
@@ -135,27 +159,24 @@ export async function runJob(
   const { report } = inputs;
   const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
 
-  await writeOutputFile(
-    "OUTPUT_PATH",
-    inputs.outputPath,
-    csvPieces(runs, inputs),
-  );
+  const files: [InputName, FileToWrite][] = [
+    ["OUTPUT_PATH", { path: inputs.outputPath, text: csvPieces(runs, inputs) }],
+  ];
   if (report.markdownPath !== undefined) {
-    await writeOutputFile(
-      "REPORT_MARKDOWN",
-      report.markdownPath,
-      markdownReport(runs, reportContext),
-    );
+    files.push(["REPORT_MARKDOWN", {
+      path: report.markdownPath,
+      text: markdownReport(runs, reportContext),
+    }]);
   }
   if (report.jsonPath !== undefined) {
-    await writeOutputFile(
-      "REPORT_JSON",
-      report.jsonPath,
-      `${
+    files.push(["REPORT_JSON", {
+      path: report.jsonPath,
+      text: `${
         stringifyExactJson(jsonReport(runs, { ...reportContext, gate }), 2)
       }\n`,
-    );
+    }]);
   }
+  await writeOutputFiles(files);
   if (report.jobSummary && environment.stepSummaryPath) {
     await appendJobSummary(
       environment.stepSummaryPath,
@@ -163,8 +184,11 @@ export async function runJob(
       log,
     );
   }
+  const states = describeStates(counts);
   log.info(
-    `${counts.candidates} candidate run(s) (${counts.finished} finished, ${counts.running} running) and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${fetched.requests} request(s)`,
+    `${counts.candidates} candidate run(s)${
+      states.length === 0 ? "" : ` (${states.join(", ")})`
+    } and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${fetched.requests} request(s)`,
   );
   for (const failure of gate.failures) log.error(`Gate: ${failure.message}`);
   if (environment.githubOutputPath) {
@@ -246,18 +270,79 @@ export function assessRuns(
   return { runs, counts, analysis, gate, reportContext };
 }
 
-async function writeOutputFile(
-  input: string,
-  path: string,
-  text: string | Iterable<string>,
-): Promise<void> {
-  await writeFileAtomically(path, text).catch((error: unknown) => {
+/**
+ * Checks, before W&B is asked, that Deno's permissions let every file be
+ * written: the CSV and the reports (each with its `.partial` twin), the step
+ * outputs and the job summary. A missing grant would otherwise show only
+ * after the files before it were written.
+ */
+function checkPermissions(
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): void {
+  const { report } = inputs;
+  const targets: [string, string | undefined, boolean][] = [
+    ["OUTPUT_PATH", inputs.outputPath, true],
+    ["REPORT_MARKDOWN", report.markdownPath, true],
+    ["REPORT_JSON", report.jsonPath, true],
+    ["GITHUB_OUTPUT", environment.githubOutputPath, false],
+    [
+      "GITHUB_STEP_SUMMARY",
+      report.jobSummary ? environment.stepSummaryPath : undefined,
+      false,
+    ],
+  ];
+  for (const [name, path, atomic] of targets) {
+    if (path === undefined) continue;
+    const missing = missingPermissions(path, { atomic });
+    if (missing.length === 0) continue;
+    const grant = atomic
+      ? ` (grant the file and "${
+        partialPathFor(path)
+      }" to --allow-read and --allow-write)`
+      : "";
     throw new Error(
-      `${input}: cannot write "${path}": ${
-        error instanceof Error ? error.message : String(error)
+      `${name}: cannot write "${path}": ${
+        missing.join(" and ")
+      } does not grant it${grant}; nothing was written`,
+    );
+  }
+}
+
+/** Writes the CSV and the reports all or none; an error names the input whose file failed. */
+async function writeOutputFiles(
+  files: readonly [InputName, FileToWrite][],
+): Promise<void> {
+  try {
+    await writeFilesAtomically(files.map(([, file]) => file));
+  } catch (error) {
+    if (!(error instanceof AtomicWriteError)) throw error;
+    const [input, { path }] = files[error.index];
+    throw new Error(
+      `${input}: cannot write "${path}": ${error.message}; ${
+        error.written.length === 0
+          ? "nothing was written"
+          : `written before it: ${error.written.join(", ")}`
       }`,
     );
-  });
+  }
+}
+
+/**
+ * A FILTER_GITHUB_SHA shorter than a commit's 40 hex characters that
+ * matched nothing: W&B compares the whole value, and training jobs usually
+ * log the full SHA. Said only when nothing matched, so that runs that did log
+ * a short SHA keep working quietly.
+ */
+function warnOfShortSha(inputs: ActionInputs, log: Log): void {
+  const sha = inputs.githubSha;
+  if (sha === undefined || !/^[0-9a-f]{1,39}$/i.test(sha)) return;
+  const secondary = inputs.secondarySha === undefined
+    ? ""
+    : ` and secondary_sha ${quoteForMessage(inputs.secondarySha)}`;
+  log.warning(
+    `FILTER_GITHUB_SHA: no run has config github_sha "${sha}" (${sha.length} characters)${secondary}; W&B compares the whole value, and training jobs usually log the full 40-character SHA: pass the full SHA`,
+  );
 }
 
 /**

@@ -11,14 +11,31 @@ export interface TextAnswer {
   text: string;
 }
 
+/**
+ * A connection failure that asking again within minutes will not heal:
+ * `refused`, nothing listens at the host and port; `unresolved`, the host
+ * name does not resolve; `blocked-port`, Deno refuses the port (one of the
+ * ports the Fetch standard reserves for other protocols, such as 25 or 6000).
+ */
+export type LastingFailure = "refused" | "unresolved" | "blocked-port";
+
 /** Why no complete answer arrived. */
 export type NoAnswer =
   /** The time ran out; `answered` tells whether the headers had arrived. */
   | { kind: "timeout"; answered: boolean; status?: number }
   /** Deno's permissions forbid the request: no retry can help. */
   | { kind: "permission"; message: string }
-  /** The connection failed or broke off. */
-  | { kind: "network"; message: string; status?: number };
+  /**
+   * The connection failed or broke off; `message` is the underlying cause
+   * (Deno's `fetch failed` says nothing by itself), and `lasting` is set when
+   * it is a failure asking again will not heal.
+   */
+  | {
+    kind: "network";
+    message: string;
+    status?: number;
+    lasting?: LastingFailure;
+  };
 
 /**
  * One HTTP request whose answer, body included, must arrive within
@@ -60,12 +77,45 @@ export async function fetchText(
         why: { kind: "timeout", answered: status !== undefined, status },
       };
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = oneLine(causeOf(error));
+    const lasting = status === undefined ? lastingFailure(message) : undefined;
     return {
       ok: false,
-      why: { kind: "network", message: oneLine(message), status },
+      why: {
+        kind: "network",
+        message,
+        status,
+        ...(lasting === undefined ? {} : { lasting }),
+      },
     };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What a failed `fetch` says happened. Deno throws `TypeError("fetch
+ * failed")` with the reason in `cause`, whose message starts with
+ * `error sending request for url (...)`: the URL is left out, as the caller
+ * names it.
+ */
+function causeOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error
+    ? error.cause
+    : error;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.replace(/^error sending request for url \([^)]*\): /, "");
+}
+
+/** Whether a connection failure is one that no retry within minutes heals. */
+function lastingFailure(message: string): LastingFailure | undefined {
+  if (/Requests to port \d+ are blocked/i.test(message)) return "blocked-port";
+  if (
+    /dns error|failed to lookup address|name or service not known|nodename nor servname|no such host is known/i
+      .test(message)
+  ) {
+    return "unresolved";
+  }
+  if (/connection refused|actively refused/i.test(message)) return "refused";
+  return undefined;
 }

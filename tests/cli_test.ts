@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { ENVIRONMENT_VARIABLES, main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
+import { gateOutputs } from "../lib/gates.ts";
+import { countOutputs, countRuns } from "../lib/run_counts.ts";
 import {
   readTree,
   runCommand,
@@ -51,7 +53,7 @@ Deno.test("every bad input: exit 2, one line naming it, no CSV", async (t) => {
       "short key",
       { INPUT_WANDB_API_KEY: "abc" },
       [],
-      "WANDB_API_KEY: expected a W&B API key of at least 40 characters after any prefix, got 3",
+      "WANDB_API_KEY: expected a W&B API key of at least 40 characters, got 3",
     ],
     [
       "no project",
@@ -81,19 +83,19 @@ Deno.test("every bad input: exit 2, one line naming it, no CSV", async (t) => {
       "eval attack in tags",
       { INPUT_BASELINE_TAGS: "__import__('os').system('id')" },
       [],
-      "BASELINE_TAGS: expected a list like ['acc', 'loss'], a JSON array, or comma-separated names; \"__import__('os').system('id')\" is not a plain name",
+      "BASELINE_TAGS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"__import__('os').system('id')\" is not a plain name",
     ],
     [
       "broken metrics list",
       { INPUT_DISPLAY_METRICS: "['acc', 'loss'" },
       [],
-      "DISPLAY_METRICS: expected a list like ['acc', 'loss'], a JSON array, or comma-separated names; cannot read \"['acc', 'loss'\"",
+      "DISPLAY_METRICS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; cannot read \"['acc', 'loss'\"",
     ],
     [
       "command in config vars",
       { INPUT_DISPLAY_CONFIG_VARS: "$(id)" },
       [],
-      "DISPLAY_CONFIG_VARS: expected a list like ['acc', 'loss'], a JSON array, or comma-separated names; \"$(id)\" is not a plain name",
+      "DISPLAY_CONFIG_VARS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"$(id)\" is not a plain name",
     ],
     [
       "DEBUG=maybe",
@@ -328,4 +330,231 @@ Deno.test("gates decide the exit code only with FAIL_ON_GATE", async (t) => {
     await fake.close();
     await folder.remove();
   }
+});
+
+Deno.test("--help names every output the job writes", async () => {
+  const help = (await runCli(["--help"], {})).stdout.join("\n");
+  const outputs = [
+    ...Object.keys(countOutputs(countRuns({ candidates: [], baselines: [] }))),
+    ...Object.keys(gateOutputs({ enabled: false, passed: true, failures: [] })),
+  ];
+  assert.equal(outputs.length, 14);
+  for (const output of outputs) {
+    assert.match(help, new RegExp(`^  ${output} `, "m"), output);
+  }
+});
+
+Deno.test("every boolean flag takes a value, and alone means true", async (t) => {
+  const fake = startDemoWandb();
+  const folder = await tempFolder();
+  const env = {
+    INPUT_WANDB_API_KEY: DEMO_API_KEY,
+    INPUT_PROJECT_NAME: "github/predict-issue-labels",
+    INPUT_FILTER_GITHUB_SHA: DEMO_SHA,
+    INPUT_DISPLAY_METRICS: "acc",
+    INPUT_WANDB_BASE_URL: fake.url,
+    INPUT_OUTPUT_PATH: `${folder.path}/wandb_report.csv`,
+    INPUT_REPORT_MARKDOWN: `${folder.path}/wandb_report.md`,
+  };
+  const debugged = (stderr: string[]) =>
+    stderr.some((line) => line.startsWith("[debug] "));
+  const cases: [string[], number, boolean][] = [
+    [["--debug"], 0, true],
+    [["--debug", "false"], 0, false],
+    [["--debug", "FALSE", "--run-id", "e6lo523p"], 0, false],
+    [["--debug=no"], 0, false],
+    [["--debug", "on"], 0, true],
+    [["--debug", "--run-id", "e6lo523p"], 0, true],
+    [["--thresholds", "acc>=0.95", "--fail-on-gate"], 3, false],
+    [["--thresholds", "acc>=0.95", "--fail-on-gate", "true"], 3, false],
+    [["--thresholds", "acc>=0.95", "--fail-on-gate", "0"], 0, false],
+    [["--fail-on-gate", "--thresholds", "acc>=0.95", "--debug"], 3, true],
+    [["--report-charts", "--job-summary", "--require-complete"], 0, false],
+  ];
+  try {
+    for (const [args, code, debug] of cases) {
+      await t.step(args.join(" "), async () => {
+        const result = await runCli(args, env);
+        assert.equal(result.code, code, result.stderr.join("\n"));
+        assert.equal(debugged(result.stderr), debug);
+      });
+    }
+    await t.step("--require-complete alone turns that gate on", async () => {
+      const result = await runCli(["--require-complete"], env);
+      assert.match(result.stdout.join("\n"), /^BOOL_PASSED=False$/m);
+    });
+    await t.step(
+      "a word that is not true or false is refused, naming the input",
+      async () => {
+        const result = await runCli(["--debug", "maybe"], env);
+        assert.equal(result.code, 2);
+        assert.deepEqual(result.stderr, [
+          'Error: DEBUG: expected true or false (also 1/0, yes/no, on/off), got "maybe"',
+        ]);
+      },
+    );
+  } finally {
+    await fake.close();
+    await folder.remove();
+  }
+});
+
+/** Runs cli.ts as the README's one-liner does: in `cwd`, with exactly the given grants. */
+function runNarrowCli(
+  cwd: string,
+  grants: string[],
+  args: string[],
+  env: Record<string, string>,
+) {
+  const runEnv: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "",
+    ...env,
+  };
+  const denoDir = Deno.env.get("DENO_DIR");
+  if (denoDir) runEnv.DENO_DIR = denoDir;
+  return runCommand(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      `--config=${ROOT}/deno.json`,
+      ...grants,
+      `${ROOT}/cli.ts`,
+      ...args,
+    ],
+    cwd,
+    env: runEnv,
+    clearEnv: true,
+  });
+}
+
+Deno.test("a report file that may not be written: nothing is written, and the error names the input and the path", async () => {
+  const fake = startDemoWandb();
+  const folder = await tempFolder();
+  try {
+    const csv = "wandb_report.csv";
+    await Deno.writeTextFile(`${folder.path}/${csv}`, "previous,report\n");
+    const result = await runNarrowCli(folder.path, [
+      `--allow-net=${new URL(fake.url).host}`,
+      "--allow-env=WANDB_API_KEY",
+      `--allow-read=${csv},${csv}.partial`,
+      `--allow-write=${csv},${csv}.partial`,
+    ], [
+      "--project",
+      "github/predict-issue-labels",
+      "--sha",
+      DEMO_SHA,
+      "--base-url",
+      fake.url,
+      "--metrics",
+      "acc",
+      "--thresholds",
+      "acc>=0.5",
+    ], { WANDB_API_KEY: DEMO_API_KEY });
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.match(
+      result.stderr,
+      /^Error: REPORT_MARKDOWN: cannot write "\.\/wandb_report\.md": .*--allow-write.*; nothing was written\n$/,
+    );
+    assert.deepEqual(await readTree(folder.path), {
+      [`${folder.path}/${csv}`]: "previous,report\n",
+    });
+    assert.equal(fake.requests.length, 0, "found out before asking W&B");
+  } finally {
+    await fake.close();
+    await folder.remove();
+  }
+});
+
+Deno.test("a W&B variable set but not granted by --allow-env is named as unreadable", async (t) => {
+  const fake = startDemoWandb();
+  const folder = await tempFolder();
+  const query = [
+    "--project",
+    "github/predict-issue-labels",
+    "--sha",
+    DEMO_SHA,
+  ];
+  const files = [
+    "--allow-read=wandb_report.csv,wandb_report.csv.partial",
+    "--allow-write=wandb_report.csv,wandb_report.csv.partial",
+  ];
+  try {
+    await t.step(
+      "WANDB_BASE_URL: not the default host, blamed on --allow-net",
+      async () => {
+        const result = await runNarrowCli(
+          folder.path,
+          [
+            `--allow-net=${new URL(fake.url).host}`,
+            "--allow-env=WANDB_API_KEY",
+            ...files,
+          ],
+          query,
+          { WANDB_API_KEY: DEMO_API_KEY, WANDB_BASE_URL: fake.url },
+        );
+        assert.equal(result.code, 2, result.stderr);
+        assert.equal(
+          result.stderr,
+          "Error: WANDB_BASE_URL: the environment variable could not be read (--allow-env does not grant it), so the default https://api.wandb.ai was taken, which --allow-net does not grant either; add WANDB_BASE_URL to --allow-env, or pass --base-url\n",
+        );
+        assert.equal(fake.requests.length, 0);
+      },
+    );
+    await t.step("WANDB_API_KEY: not 'required' alone", async () => {
+      const result = await runNarrowCli(
+        folder.path,
+        [
+          `--allow-net=${new URL(fake.url).host}`,
+          "--allow-env=INPUT_PROJECT_NAME",
+          ...files,
+        ],
+        [...query, "--base-url", fake.url],
+        { WANDB_API_KEY: DEMO_API_KEY },
+      );
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(
+        result.stderr,
+        "Error: WANDB_API_KEY: required; the WANDB_API_KEY environment variable could not be read (--allow-env does not grant it): add it to --allow-env\n",
+      );
+    });
+    await t.step("granted, the same variables work", async () => {
+      const result = await runNarrowCli(
+        folder.path,
+        [
+          `--allow-net=${new URL(fake.url).host}`,
+          "--allow-env=WANDB_API_KEY,WANDB_BASE_URL",
+          ...files,
+        ],
+        query,
+        { WANDB_API_KEY: DEMO_API_KEY, WANDB_BASE_URL: fake.url },
+      );
+      assert.equal(result.code, 0, result.stderr);
+    });
+    assert.deepEqual(Object.keys(await readTree(folder.path)), [
+      `${folder.path}/wandb_report.csv`,
+    ]);
+  } finally {
+    await fake.close();
+    await folder.remove();
+  }
+});
+
+Deno.test("a variable main() may not read is treated per variable, not as a crash", async () => {
+  const lines: string[] = [];
+  const result = await main(["--project", "a/b", "--sha", DEMO_SHA], {
+    getEnv: (name) => {
+      if (name === "WANDB_API_KEY") {
+        throw new Deno.errors.NotCapable(`Requires env access to "${name}"`);
+      }
+      return undefined;
+    },
+    stdout: () => {},
+    stderr: (line) => lines.push(line),
+  });
+  assert.equal(result, 2);
+  assert.deepEqual(lines, [
+    "Error: WANDB_API_KEY: required; the WANDB_API_KEY environment variable could not be read (--allow-env does not grant it): add it to --allow-env",
+  ]);
 });

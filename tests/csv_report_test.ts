@@ -4,6 +4,7 @@ import { parse } from "csv-parse/sync";
 import {
   csvColumns,
   csvPieces,
+  csvRows,
   csvText,
   formatCell,
   lookUp,
@@ -200,4 +201,57 @@ Deno.test("a carriage return inside a value is quoted, so it cannot end the row"
   assert.equal(rows.length, 2);
   assert.equal(rows[1][1], "a\rb");
   assert.equal(rows[1][7], "c\r\nd");
+});
+
+Deno.test("the CSV quotes every awkward cell as RFC 4180 says, in pieces or whole", () => {
+  const awkward = [
+    "",
+    "plain",
+    "a,b",
+    'say "hi"',
+    '"',
+    ",",
+    "line\nbreak",
+    "cr\ronly",
+    "crlf\r\nend",
+    "trailing,",
+    " spaced ",
+    "'quote'",
+    "tab\there",
+    "ünïcödé 🟢",
+    "=1+2",
+    "-3",
+  ];
+  const runs = awkward.map((text, index) =>
+    run({
+      runId: `r${index}`,
+      displayName: text,
+      tags: [text, "ci"],
+      description: text,
+      config: { github_sha: text, learning_rate: text },
+      summary: { acc: index % 2 === 0 ? text : index / 7, eval: { f1: text } },
+    })
+  );
+  const categorised = { candidates: runs, baselines: runs.slice(0, 3) };
+  const whole = csvText(categorised, CONTEXT);
+  for (const rowsPerPiece of [1, 2, 5]) {
+    assert.equal(
+      [...csvPieces(categorised, CONTEXT, rowsPerPiece)].join(""),
+      whole,
+    );
+  }
+  const parsed: string[][] = parse(whole);
+  assert.deepEqual(parsed.slice(1).map((row) => row[1]), [
+    ...awkward,
+    ...awkward.slice(0, 3),
+  ]);
+  assert.deepEqual(parsed.slice(1), csvRows(categorised, CONTEXT));
+});
+
+Deno.test("tags without quotes, backslashes or control characters are written as they are", () => {
+  assert.equal(pythonList(["ci"]), "['ci']");
+  assert.equal(pythonList(['say "hi"']), `['say "hi"']`);
+  assert.equal(pythonList(["ünïcödé 🟢"]), "['ünïcödé 🟢']");
+  assert.equal(pythonList(["a\u007fb"]), "['a\\x7fb']");
+  assert.equal(pythonList(["a\u0001b", "c"]), "['a\\x01b', 'c']");
 });

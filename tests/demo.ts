@@ -29,6 +29,11 @@ const env: Record<string, string> = {
   INPUT_REGRESSION_TOLERANCE: "5%",
 };
 console.log(`Fake W&B serving the demo project at ${fake.url}\n`);
+// Said before the run's own lines (on stderr, where the gate errors go), so
+// that a newcomer reads it before the errors.
+console.error(
+  `The demo sets gates that fail on purpose, to show how failures look (THRESHOLDS ${env.INPUT_THRESHOLDS}, FAIL_ON_REGRESSION ${env.INPUT_FAIL_ON_REGRESSION} within ${env.INPUT_REGRESSION_TOLERANCE}): the "Gate:" errors below are expected, and with FAIL_ON_GATE off the demo still exits 0.`,
+);
 let code = 1;
 try {
   code = await main([], {

@@ -54,8 +54,17 @@ interface Setup {
   runs?: FakeRun[];
   faults?: FakeFault[];
   inputs?: RawInputs;
+  /** Inputs that depend on the fake's URL or on the workspace's files. */
+  inputsFor?: (
+    fake: FakeWandb,
+    path: (name: string) => string,
+  ) => RawInputs | Promise<RawInputs>;
   timeoutMs?: number;
   onRequest?: (index: number, fake: FakeWandb) => void;
+  /** Whether debug lines are logged; default on. */
+  debug?: boolean;
+  /** The `fetch` to reach W&B with; the global one by default. */
+  fetch?: typeof fetch;
 }
 
 /** Three finished candidates and two baselines. */
@@ -91,7 +100,10 @@ async function runWithFaults(setup: Setup): Promise<Outcome> {
   await Deno.writeTextFile(path("github_output"), "");
   let clock = START;
   const waits: number[] = [];
-  const { log, lines } = captureLog({ githubActions: true, debug: true });
+  const { log, lines } = captureLog({
+    githubActions: true,
+    debug: setup.debug ?? true,
+  });
   let error: Error | undefined;
   try {
     const { inputs } = parseInputs({
@@ -104,6 +116,7 @@ async function runWithFaults(setup: Setup): Promise<Outcome> {
       DISPLAY_CONFIG_VARS: "learning_rate",
       REPORT_JSON: path("report.json"),
       ...setup.inputs,
+      ...await setup.inputsFor?.(fake, path),
     }, { githubWorkspace: workspace.path });
     await runJob(inputs, {
       log,
@@ -117,6 +130,7 @@ async function runWithFaults(setup: Setup): Promise<Outcome> {
       },
       random: () => 0,
       timeoutMs: setup.timeoutMs,
+      fetch: setup.fetch,
     });
   } catch (caught) {
     error = caught as Error;
@@ -575,4 +589,148 @@ Deno.test("values of unexpected types reach the CSV and reports as W&B holds the
   // A NaN accuracy is not a pass.
   assert.equal(outcome.outputs.BOOL_PASSED, "False");
   assert.match(outcome.outputs.GATE_FAILURES, /acc/);
+});
+
+Deno.test("an HTTP 404 names the URL tried and WANDB_BASE_URL", async (t) => {
+  await t.step("a WANDB_BASE_URL ending in /graphql", async () => {
+    const outcome = await runWithFaults({
+      inputsFor: (fake) => ({ WANDB_BASE_URL: `${fake.url}/graphql` }),
+    });
+    assertCleanFailure(
+      outcome,
+      /^WANDB_BASE_URL: W&B answered HTTP 404 \(not found\) at http:\/\/127\.0\.0\.1:\d+\/graphql\/graphql; WANDB_BASE_URL ends in \/graphql, which is added to it: drop that part$/,
+    );
+    assert.deepEqual(outcome.waits, [], "not retried");
+  });
+  await t.step("any other path", async () => {
+    const outcome = await runWithFaults({
+      inputsFor: (fake) => ({ WANDB_BASE_URL: `${fake.url}/api/v1` }),
+    });
+    assertCleanFailure(
+      outcome,
+      /^WANDB_BASE_URL: W&B answered HTTP 404 \(not found\) at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/graphql; check that WANDB_BASE_URL is the W&B API's base URL, such as https:\/\/api\.wandb\.ai$/,
+    );
+  });
+});
+
+Deno.test("each retry prints one line without DEBUG: what failed, attempt n of N, the wait", async () => {
+  const outcome = await runWithFaults({
+    debug: false,
+    faults: [
+      { kind: "status", status: 503, body: '{"error": "busy"}' },
+      { kind: "status", status: 429, retryAfter: "7" },
+    ],
+  });
+  assertSmallProjectReported(outcome);
+  const retries = outcome.lines.filter((line) =>
+    line.startsWith("W&B request attempt")
+  );
+  assert.equal(retries.length, 2, outcome.lines.join("\n"));
+  assert.equal(
+    retries[0],
+    "W&B request attempt 1 of 5 failed: W&B answered HTTP 503: busy; retrying in 2 s",
+  );
+  assert.match(
+    retries[1],
+    /^W&B request attempt 2 of 5 failed: W&B answered HTTP 429: .*; retrying in 7 s$/,
+  );
+  assert.ok(
+    !outcome.lines.some((line) => line.startsWith("[debug]")),
+    "no debug lines",
+  );
+});
+
+Deno.test("a refused connection, a blocked port or a host name that does not resolve fails at once, naming the URL and WANDB_BASE_URL", async (t) => {
+  await t.step("nothing listening on the port", async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    listener.close();
+    const outcome = await runWithFaults({
+      inputs: { WANDB_BASE_URL: `http://127.0.0.1:${port}` },
+    });
+    assertCleanFailure(
+      outcome,
+      new RegExp(
+        `^WANDB_BASE_URL: cannot reach W&B at http://127\\.0\\.0\\.1:${port}/graphql: the connection was refused \\(nothing is listening at 127\\.0\\.0\\.1:${port}\\); not retried, check WANDB_BASE_URL$`,
+      ),
+    );
+    assert.deepEqual(outcome.waits, []);
+  });
+  await t.step("a port Deno blocks", async () => {
+    const outcome = await runWithFaults({
+      inputs: { WANDB_BASE_URL: "http://127.0.0.1:6000" },
+    });
+    assertCleanFailure(
+      outcome,
+      /^WANDB_BASE_URL: cannot reach W&B at http:\/\/127\.0\.0\.1:6000\/graphql: Deno blocks requests to port 6000 \(a port of other protocols\); not retried, check WANDB_BASE_URL$/,
+    );
+    assert.deepEqual(outcome.waits, []);
+  });
+  await t.step("a host name that does not resolve", async () => {
+    let calls = 0;
+    const outcome = await runWithFaults({
+      inputs: { WANDB_BASE_URL: "https://wandb.no-such-host.invalid" },
+      // What Deno's fetch throws when the name does not resolve.
+      fetch: (input) => {
+        calls++;
+        return Promise.reject(
+          new TypeError("fetch failed", {
+            cause: new Error(
+              `error sending request for url (${input}): client error (Connect): dns error: failed to lookup address information: Name or service not known`,
+            ),
+          }),
+        );
+      },
+    });
+    assertCleanFailure(
+      outcome,
+      /^WANDB_BASE_URL: cannot reach W&B at https:\/\/wandb\.no-such-host\.invalid\/graphql: the host name "wandb\.no-such-host\.invalid" does not resolve \(dns error: failed to lookup address information: Name or service not known\); not retried, check WANDB_BASE_URL$/,
+    );
+    assert.equal(calls, 1);
+    assert.deepEqual(outcome.waits, []);
+  });
+  await t.step(
+    "a connection reset is still retried, its cause named",
+    async () => {
+      let calls = 0;
+      const outcome = await runWithFaults({
+        debug: false,
+        fetch: (input, init) => {
+          if (calls++ > 0) return fetch(input, init);
+          return Promise.reject(
+            new TypeError("fetch failed", {
+              cause: new Error(
+                `error sending request for url (${input}): client error (SendRequest): connection closed before message completed`,
+              ),
+            }),
+          );
+        },
+      });
+      assertSmallProjectReported(outcome);
+      assert.deepEqual(outcome.waits, [2000]);
+      assert.match(
+        outcome.lines.find((line) => line.startsWith("W&B request attempt")) ??
+          "",
+        /^W&B request attempt 1 of 5 failed: Cannot reach W&B at http:\/\/127\.0\.0\.1:\d+\/graphql: client error \(SendRequest\): connection closed before message completed; retrying in 2 s$/,
+      );
+    },
+  );
+});
+
+Deno.test("an output that cannot be written stops the job before any file is written", async () => {
+  const outcome = await runWithFaults({
+    inputsFor: async (_fake, path) => {
+      // A file where the JSON report's folder should be: no folder can be made.
+      await Deno.writeTextFile(path("blocker"), "");
+      return { REPORT_JSON: path("blocker/report.json") };
+    },
+  });
+  assert.match(
+    outcome.error?.message ?? "",
+    /^REPORT_JSON: cannot write ".*\/blocker\/report\.json": .*; nothing was written$/,
+  );
+  assert.deepEqual(outcome.outputs, {}, "no outputs");
+  assert.deepEqual(outcome.csv, [["previous", "report"]], "CSV untouched");
+  assert.equal(outcome.markdown, PREVIOUS.markdown, "Markdown untouched");
+  assert.deepEqual(outcome.partialFiles, [], "no .partial left");
 });

@@ -384,7 +384,12 @@ Deno.test("a nested summary is read for metric eval.f1, and only top-level keys 
     assert.deepEqual(variables.summaryKeys, ["eval", "acc"]);
     assert.deepEqual(variables.configKeys, ["github_sha", "optimizer"]);
     const [run] = fetched.candidates;
-    assert.deepEqual(run.summary, { eval: { f1: 0.8, recall: 0.7 }, acc: 0.9 });
+    // Each run keeps only what the wanted names reach.
+    assert.deepEqual(run.summary, { eval: { f1: 0.8 }, acc: 0.9 });
+    assert.deepEqual(run.config, {
+      github_sha: "abc",
+      optimizer: { lr: 0.01 },
+    });
     assert.equal(lookUp(run.summary, "eval.f1"), 0.8);
     assert.equal(lookUp(run.config, "optimizer.lr"), 0.01);
     const [row] = csvRows(categoriseRuns(fetched.candidates, []), {

@@ -525,10 +525,10 @@ Deno.test("a server's error message is one escaped error line that issues no com
           line.replace(/ in \d+ s\)$/, " in N s)");
         assert.deepEqual(commandLines(result.stderr).map(elapsed), [errorLine]);
         assert.equal(elapsed(runnerLines(result.stderr).at(-1)!), errorLine);
-        // Each retry was logged (debug is on), as plain text.
+        // Each retry was logged, debug or not, as plain text.
         assert.equal(
           runnerLines(result.stderr).filter((line) =>
-            line.startsWith("[debug] attempt ")
+            line.startsWith("W&B request attempt ")
           ).length,
           faults.length - 1,
         );
@@ -657,7 +657,9 @@ Deno.test("the API key and the token appear in no byte the program produces, wha
       const result = await runAndCheck(everything, 0);
       assert.match(
         runnerLines(result.stderr).find((line) =>
-          line.startsWith("[debug] attempt 1 failed: W&B answered HTTP 503: ")
+          line.startsWith(
+            "W&B request attempt 1 of 5 failed: W&B answered HTTP 503: ",
+          )
         ) ?? "",
         echoed,
       );

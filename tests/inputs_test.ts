@@ -208,3 +208,106 @@ Deno.test("run links use WANDB_APP_URL when given, else the app derived from the
     (error: Error) => !error.message.includes("secret"),
   );
 });
+
+Deno.test("every list input takes a YAML list written in a block scalar", () => {
+  const { inputs } = parseInputs({
+    ...BASE,
+    BASELINE_TAGS: "- baseline\n- reference\n",
+    DISPLAY_METRICS: "- acc\n- loss\n",
+    DISPLAY_CONFIG_VARS: "- learning_rate\n",
+    FAIL_ON_REGRESSION: "  - loss\n",
+    THRESHOLDS: "- acc>=0.5\n- loss <= 1\n",
+    METRIC_GOALS: "- acc:max\n- loss:min\n",
+  });
+  assert.deepEqual(inputs.baselineTags, ["baseline", "reference"]);
+  assert.deepEqual(inputs.metrics, ["acc", "loss"]);
+  assert.deepEqual(inputs.configVars, ["learning_rate"]);
+  assert.deepEqual(inputs.gates.failOnRegression, ["loss"]);
+  assert.deepEqual(inputs.gates.thresholds, [
+    { metric: "acc", operator: ">=", value: 0.5 },
+    { metric: "loss", operator: "<=", value: 1 },
+  ]);
+  assert.deepEqual(
+    inputs.report.goals.map((goal) => [goal.metric, goal.inferred]),
+    [["acc", false], ["loss", false]],
+  );
+});
+
+Deno.test("THRESHOLDS and METRIC_GOALS refuse a '- ' list mixed with other lines", async (t) => {
+  for (
+    const [input, text] of [
+      ["THRESHOLDS", "- acc>=0.5\nloss<=1"],
+      ["THRESHOLDS", "acc>=0.5, - loss<=1"],
+      ["METRIC_GOALS", "- acc:max\nloss:min"],
+    ] as const
+  ) {
+    await t.step(`${input}: ${JSON.stringify(text)}`, () => {
+      assert.throws(
+        () =>
+          parseInputs({ ...BASE, DISPLAY_METRICS: "acc, loss", [input]: text }),
+        inputError(input, "expected"),
+      );
+    });
+  }
+});
+
+Deno.test("a short API key's message names the prefix it skipped and both counts", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "local-abcdefg",
+      'WANDB_API_KEY: expected at least 40 characters after the prefix "local-", got 7 (13 in all)',
+    ],
+    [
+      "abc",
+      "WANDB_API_KEY: expected a W&B API key of at least 40 characters, got 3",
+    ],
+    // A "prefix" that is not a word may be part of the key: its length only.
+    [
+      "0123ab-cdef",
+      'WANDB_API_KEY: expected at least 40 characters after the first "-" (a prefix of 7 characters, not shown), got 4 (11 in all)',
+    ],
+  ];
+  for (const [key, message] of cases) {
+    await t.step(message, () => {
+      assert.throws(
+        () => parseInputs({ ...BASE, WANDB_API_KEY: key }),
+        (error: unknown) =>
+          error instanceof InputError && error.message === message,
+      );
+    });
+  }
+  await t.step("a long enough key after its prefix is accepted", () => {
+    assert.equal(
+      parseInputs({ ...BASE, WANDB_API_KEY: `local-${KEY}` }).inputs.apiKey,
+      `local-${KEY}`,
+    );
+  });
+});
+
+Deno.test("two outputs may not share a path", async (t) => {
+  const cases: [RawInputs, string, string][] = [
+    [
+      { OUTPUT_PATH: "out/runs.csv", REPORT_MARKDOWN: "out/runs.csv" },
+      "REPORT_MARKDOWN",
+      'the same file as OUTPUT_PATH ("out/runs.csv")',
+    ],
+    [
+      { OUTPUT_PATH: "./report", REPORT_JSON: "report" },
+      "REPORT_JSON",
+      'the same file as OUTPUT_PATH ("./report")',
+    ],
+    [
+      { REPORT_MARKDOWN: "r.md", REPORT_JSON: "r.md" },
+      "REPORT_JSON",
+      'the same file as REPORT_MARKDOWN ("r.md")',
+    ],
+  ];
+  for (const [raw, input, fragment] of cases) {
+    await t.step(`${input}: ${fragment}`, () => {
+      assert.throws(
+        () => parseInputs({ ...BASE, ...raw }),
+        inputError(input, fragment),
+      );
+    });
+  }
+});

@@ -14,6 +14,7 @@ import {
   DEMO_API_KEY,
   DEMO_SECONDARY_SHA,
   DEMO_SHA,
+  generateRuns,
 } from "./fake_wandb/sample_data.ts";
 import type { FakeFault, FakeWandb } from "./fake_wandb/server.ts";
 
@@ -514,4 +515,98 @@ Deno.test("WANDB_APP_URL sets where run links point, in the CSV and the report",
     path.endsWith(".md")
   )?.[1];
   assert.ok(report?.includes(`(${link})`));
+});
+
+Deno.test("the closing line counts every state a candidate is in", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "['baseline', 'reference']",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  const closing = scenario.lines.find((line) =>
+    line.includes("candidate run(s)")
+  );
+  assert.match(
+    closing ?? "",
+    /^6 candidate run\(s\) \(3 finished, 1 running, 1 crashed, 1 killed\) and 3 baseline run\(s\) in github\/predict-issue-labels; CSV written to .*wandb_report\.csv in 1 request\(s\)$/,
+  );
+});
+
+Deno.test("the closing line of an empty result lists no states", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: "0".repeat(40),
+  });
+  assert.ok(
+    scenario.lines.some((line) =>
+      line.startsWith("0 candidate run(s) and 0 baseline run(s) in ")
+    ),
+    scenario.lines.join("\n"),
+  );
+});
+
+Deno.test("a short FILTER_GITHUB_SHA that matched nothing gets a warning saying why", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA.slice(0, 7),
+    BASELINE_TAGS: "baseline",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  assert.equal(scenario.outputs.NUM_CANDIDATES, "0");
+  assert.deepEqual(
+    scenario.lines.filter((line) => line.startsWith("::warning::")),
+    [
+      `::warning::FILTER_GITHUB_SHA: no run has config github_sha "${
+        DEMO_SHA.slice(0, 7)
+      }" (7 characters); W&B compares the whole value, and training jobs usually log the full 40-character SHA: pass the full SHA`,
+    ],
+  );
+});
+
+Deno.test("a short FILTER_GITHUB_SHA that runs logged as it is still matches, without a warning", async () => {
+  const short = "86edd03";
+  const fake = startDemoWandb([{
+    entity: "github",
+    name: "short-shas",
+    runs: generateRuns(2, { sha: short }),
+  }]);
+  const workspace = await tempFolder();
+  try {
+    const { log, lines } = captureLog({ githubActions: true });
+    const { inputs } = parseInputs({
+      WANDB_API_KEY: DEMO_API_KEY,
+      PROJECT_NAME: "github/short-shas",
+      FILTER_GITHUB_SHA: short,
+      WANDB_BASE_URL: fake.url,
+    }, { githubWorkspace: workspace.path });
+    const result = await runJob(inputs, { log, printOutputs: () => {} });
+    assert.equal(result.outputs.NUM_CANDIDATES, "2");
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith("::warning::")),
+      [],
+    );
+  } finally {
+    await fake.close();
+    await workspace.remove();
+  }
+});
+
+Deno.test("a full SHA that matched nothing gets no warning", async () => {
+  const scenario = await runScenario({ FILTER_GITHUB_SHA: "0".repeat(40) });
+  assert.deepEqual(
+    scenario.lines.filter((line) => line.startsWith("::warning::")),
+    [],
+  );
+});
+
+Deno.test("BASELINE_TAGS written as a YAML list finds the baselines", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "- baseline\n- reference\n",
+  });
+  assert.equal(scenario.error, undefined, scenario.error?.message);
+  assert.deepEqual(scenario.outputs, DEMO_SHA_OUTPUTS);
+  assert.deepEqual(
+    JSON.parse(scenario.fake.requests[0].variables.baselinesFilters as string)
+      .$and[0],
+    { tags: { $in: ["baseline", "reference"] } },
+  );
 });

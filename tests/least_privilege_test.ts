@@ -161,6 +161,7 @@ Deno.test("in every mode the CLI runs with exactly the permissions it needs, and
           "--no-prompt",
           "--frozen",
           `--config=${ROOT}/deno.json`,
+          "--v8-flags=--max-semi-space-size=4",
           `${ROOT}/cli.ts`,
         ]);
         const hosts = [new URL(wandb.url).host];
