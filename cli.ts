@@ -25,10 +25,10 @@ import {
   type InputName,
   parseInputs,
   type RawInputs,
-} from "./lib/inputs.ts";
-import { createLog, escapeCommandData, safeLogText } from "./lib/log.ts";
-import { runJob } from "./lib/job.ts";
-import { isPermissionError } from "./lib/retry.ts";
+} from "./lib/action/inputs.ts";
+import { createLog, escapeCommandData, safeLogText } from "./lib/action/log.ts";
+import { runJob } from "./lib/action/job.ts";
+import { isPermissionError } from "./lib/http/retry.ts";
 
 /** Every environment variable the CLI reads; one that `--allow-env` does not grant reads as unset. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = [

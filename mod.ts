@@ -42,19 +42,19 @@ export {
   type RawInputs,
   type ReportInputs,
   type WaitInputs,
-} from "./lib/inputs.ts";
-export { parseListInput } from "./lib/list_input.ts";
+} from "./lib/action/inputs.ts";
+export { parseListInput } from "./lib/action/list_input.ts";
 export {
   buildQueryPlan,
   type QueryPlan,
   type QuerySelection,
   type RunFilter,
-} from "./lib/query_plan.ts";
+} from "./lib/wandb/query_plan.ts";
 export {
   type GraphqlRequest,
   postGraphql,
   type WandbConnection,
-} from "./lib/graphql_transport.ts";
+} from "./lib/wandb/graphql_transport.ts";
 export {
   buildRunsDocument,
   DEFAULT_PAGE_SIZE,
@@ -63,14 +63,18 @@ export {
   type FetchRunsOptions,
   projectionKeys,
   type SetName,
-} from "./lib/fetch_runs.ts";
-export { unwrapConfig, type WandbRun } from "./lib/wandb_run.ts";
+} from "./lib/wandb/fetch_runs.ts";
+export { unwrapConfig, type WandbRun } from "./lib/wandb/run.ts";
 export {
   type CategorisedRuns,
   categoriseRuns,
   type RunCategory,
-} from "./lib/categorise.ts";
-export { countOutputs, countRuns, type RunCounts } from "./lib/run_counts.ts";
+} from "./lib/review/categorise.ts";
+export {
+  countOutputs,
+  countRuns,
+  type RunCounts,
+} from "./lib/review/run_counts.ts";
 export {
   CATEGORY_COLUMN,
   csvColumns,
@@ -83,29 +87,29 @@ export {
   formatCell,
   lookUp,
   pythonList,
-} from "./lib/csv_report.ts";
-export { appUrlFor, type RunLocation, runUrl } from "./lib/run_url.ts";
+} from "./lib/report/csv.ts";
+export { appUrlFor, type RunLocation, runUrl } from "./lib/wandb/run_url.ts";
 export {
   formatGithubOutputs,
   formatPlainOutputs,
   writeGithubOutputs,
-} from "./lib/github_outputs.ts";
-export { writeFileAtomically } from "./lib/atomic_write.ts";
-export { createLog, type Log, type LogOptions } from "./lib/log.ts";
+} from "./lib/github/outputs.ts";
+export { writeFileAtomically } from "./lib/action/atomic_write.ts";
+export { createLog, type Log, type LogOptions } from "./lib/action/log.ts";
 export {
   assessRuns,
   type JobEnvironment,
   type JobResult,
   type RunAssessment,
   runJob,
-} from "./lib/job.ts";
+} from "./lib/action/job.ts";
 export {
   type Direction,
   inferDirection,
   type MetricGoal,
   metricGoals,
   parseMetricGoals,
-} from "./lib/metric_goals.ts";
+} from "./lib/review/metric_goals.ts";
 export {
   analyseRuns,
   type BaselineAggregate,
@@ -116,7 +120,7 @@ export {
   numericMetric,
   parseBaselineAggregate,
   type RunAnalysis,
-} from "./lib/baseline_comparison.ts";
+} from "./lib/review/baseline_comparison.ts";
 export {
   evaluateGates,
   type GateFailure,
@@ -127,7 +131,7 @@ export {
   parseTolerance,
   type Threshold,
   type Tolerance,
-} from "./lib/gates.ts";
+} from "./lib/review/gates.ts";
 export {
   COMMENT_LIMIT,
   escapeMarkdown,
@@ -136,19 +140,19 @@ export {
   type SizeLimit,
   SUMMARY_LIMIT,
   textSize,
-} from "./lib/markdown_report.ts";
+} from "./lib/report/markdown.ts";
 export {
   JSON_REPORT_VERSION,
   jsonReport,
   type JsonReportContext,
-} from "./lib/json_report.ts";
+} from "./lib/report/json.ts";
 export {
   candidatesSettled,
   parseDuration,
   waitForRuns,
   type WaitOptions,
   type WaitResult,
-} from "./lib/wait_for_runs.ts";
+} from "./lib/wandb/wait_for_runs.ts";
 export {
   commentMarker,
   GithubCommentError,
@@ -156,4 +160,4 @@ export {
   type PrCommentResult,
   pullRequestNumber,
   upsertPrComment,
-} from "./lib/pr_comment.ts";
+} from "./lib/github/pr_comment.ts";

@@ -24,7 +24,7 @@
 
 import { parse as parseYaml } from "yaml";
 import { readOutputsFile } from "../tests/_helpers.ts";
-import type { FakeWandb } from "../tests/fake_wandb/server.ts";
+import type { FakeWandb } from "../testing/fake_wandb/server.ts";
 import { PROJECT_ROOT } from "./_measure.ts";
 import { startRegistryProxy } from "./_registry_proxy.ts";
 

@@ -8,7 +8,7 @@
  */
 
 import { parse as parseCsv } from "csv-parse/sync";
-import type { FakeRun, FakeWandb } from "../tests/fake_wandb/server.ts";
+import type { FakeRun, FakeWandb } from "../testing/fake_wandb/server.ts";
 import { cpuTimeMs, type WorkCost } from "./_process_stats.ts";
 import type { CliRunResult } from "./_run_cli.ts";
 import type { PeerRequest, PeerResult } from "./peer.ts";

@@ -4,24 +4,24 @@
  * `fetchRuns` does), the
  * CSV, and the Markdown report as the job
  * renders it up to three times per run (the `REPORT_MARKDOWN` file, the job
- * summary, the pull request comment; see `lib/job.ts`), each with its own
+ * summary, the pull request comment; see `lib/action/job.ts`), each with its own
  * size limit, plus one render with no limit for reference.
  *
  * @module
  */
 
-import { csvText } from "../lib/csv_report.ts";
-import { parseInputs, type RawInputs } from "../lib/inputs.ts";
-import { assessRuns } from "../lib/job.ts";
+import { csvText } from "../lib/report/csv.ts";
+import { parseInputs, type RawInputs } from "../lib/action/inputs.ts";
+import { assessRuns } from "../lib/action/job.ts";
 import {
   COMMENT_LIMIT,
   markdownReport,
   type SizeLimit,
   SUMMARY_LIMIT,
-} from "../lib/markdown_report.ts";
-import { commentMarker } from "../lib/pr_comment.ts";
-import { runNodeReader, type WandbRun } from "../lib/wandb_run.ts";
-import type { FakeRun } from "../tests/fake_wandb/server.ts";
+} from "../lib/report/markdown.ts";
+import { commentMarker } from "../lib/github/pr_comment.ts";
+import { runNodeReader, type WandbRun } from "../lib/wandb/run.ts";
+import type { FakeRun } from "../testing/fake_wandb/server.ts";
 import { projectedRunNode, type WantedFields } from "./limit.ts";
 
 /** The cost of one step of the job's work after the requests. */
@@ -60,7 +60,7 @@ export function measureOutputCosts(
   );
   // As fetchRuns reads them: the plain reader, the schema only for a node it leaves.
   const reader = runNodeReader({
-    // The metrics the job asks for (lib/job.ts): compared and gated ones.
+    // The metrics the job asks for (lib/action/job.ts): compared and gated ones.
     metrics: [
       ...new Set([
         ...inputs.report.comparedGoals.map((goal) => goal.metric),

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { FakeRun } from "../tests/fake_wandb/server.ts";
+import type { FakeRun } from "../testing/fake_wandb/server.ts";
 
 /** The largest page W&B is known to serve. */
 export const LARGEST_PAGE = 1000;

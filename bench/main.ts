@@ -17,7 +17,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { type FakeWandb, startFakeWandb } from "../tests/fake_wandb/server.ts";
+import {
+  type FakeWandb,
+  startFakeWandb,
+} from "../testing/fake_wandb/server.ts";
 import { epochMs, measureStartUp, type StartUpRepeats } from "./_cold_start.ts";
 import {
   actionV8Flags,

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { FakeProject, FakeRun } from "../tests/fake_wandb/server.ts";
+import type { FakeProject, FakeRun } from "../testing/fake_wandb/server.ts";
 
 /** The entity of the benchmark project. */
 export const BENCH_ENTITY = "ml-review";

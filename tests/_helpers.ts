@@ -1,12 +1,15 @@
 /** Test helpers shared by the integration tests: a demo fake, a captured log, a temp folder. */
-import { createLog, type Log } from "../lib/log.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
-import { DEMO_API_KEY, demoProject } from "./fake_wandb/sample_data.ts";
+import { createLog, type Log } from "../lib/action/log.ts";
+import type { WandbRun } from "../lib/wandb/run.ts";
+import {
+  DEMO_API_KEY,
+  demoProject,
+} from "../testing/fake_wandb/sample_data.ts";
 import {
   type FakeProject,
   type FakeWandb,
   startFakeWandb,
-} from "./fake_wandb/server.ts";
+} from "../testing/fake_wandb/server.ts";
 
 /** Starts the fake W&B server with the demo project (or the given ones). */
 export function startDemoWandb(

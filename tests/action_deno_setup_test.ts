@@ -17,7 +17,7 @@ import {
   setupStep,
 } from "./_action_step.ts";
 import { readOutputsFile, startDemoWandb, tempFolder } from "./_helpers.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
 
 const DEMO_INPUTS = {
   WANDB_API_KEY: DEMO_API_KEY,
@@ -222,7 +222,7 @@ Deno.test("the published configuration holds only the runtime packages, at the v
       publish?: { include: string[] };
     };
   const runtime = await read("deno.json");
-  const development = await read("tests/deno.json");
+  const development = await read("testing/deno.json");
   assert.deepEqual(Object.keys(runtime.imports).sort(), [
     "csv-stringify/sync",
     "zod",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import { ENVIRONMENT_VARIABLES } from "../cli.ts";
-import { INPUT_NAMES } from "../lib/inputs.ts";
-import { countOutputs, countRuns } from "../lib/run_counts.ts";
-import { gateOutputs } from "../lib/gates.ts";
+import { INPUT_NAMES } from "../lib/action/inputs.ts";
+import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
+import { gateOutputs } from "../lib/review/gates.ts";
 import {
   DEMO_SHA_OUTPUTS,
   readOutputsFile,
@@ -12,8 +12,8 @@ import {
   tempFolder,
 } from "./_helpers.ts";
 import { action, ACTION_TEXT, runActionStep, runStep } from "./_action_step.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
-import { startFakeGithub } from "./fake_github/server.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
+import { startFakeGithub } from "../testing/fake_github/server.ts";
 
 Deno.test("action.yml is a composite action with the original's inputs and more", () => {
   assert.equal(action.runs.using, "composite");

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { ENVIRONMENT_VARIABLES, main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
-import { gateOutputs } from "../lib/gates.ts";
-import { countOutputs, countRuns } from "../lib/run_counts.ts";
+import { gateOutputs } from "../lib/review/gates.ts";
+import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
 import {
   readTree,
   runCommand,
   startDemoWandb,
   tempFolder,
 } from "./_helpers.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 

@@ -9,9 +9,9 @@ import {
   formatCell,
   lookUp,
   pythonList,
-} from "../lib/csv_report.ts";
+} from "../lib/report/csv.ts";
 import { InputError } from "../lib/errors.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
+import type { WandbRun } from "../lib/wandb/run.ts";
 
 function run(overrides: Partial<WandbRun>) {
   return makeRun({

@@ -8,8 +8,8 @@
  * @module
  */
 import { main } from "../cli.ts";
-import { serveDemo } from "./fake_wandb/serve.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+import { serveDemo } from "../testing/fake_wandb/serve.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
 
 const fake = serveDemo();
 const output = "./wandb_report.csv";

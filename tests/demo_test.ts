@@ -9,7 +9,7 @@ Deno.test("the demo says that its gate failures are on purpose, before they are 
     const result = await runCommand(Deno.execPath(), {
       args: [
         "run",
-        `--config=${ROOT}/tests/deno.json`,
+        `--config=${ROOT}/testing/deno.json`,
         "--allow-net=127.0.0.1",
         "--allow-env",
         "--allow-read=.",

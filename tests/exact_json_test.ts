@@ -3,7 +3,7 @@ import {
   hasUnsafeInteger,
   parseExactJson,
   stringifyExactJson,
-} from "../lib/exact_json.ts";
+} from "../lib/wandb/exact_json.ts";
 
 /** The exact reading alone, as `parseExactJson` did before it had a quick path. */
 function parseSlowly(text: string): unknown {

@@ -6,22 +6,25 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { parseInputs, type RawInputs } from "../lib/inputs.ts";
-import { runJob } from "../lib/job.ts";
+import { parseInputs, type RawInputs } from "../lib/action/inputs.ts";
+import { runJob } from "../lib/action/job.ts";
 import {
   captureLog,
   readOutputsFile,
   readTree,
   tempFolder,
 } from "./_helpers.ts";
-import { DEMO_API_KEY, generateRuns } from "./fake_wandb/sample_data.ts";
+import {
+  DEMO_API_KEY,
+  generateRuns,
+} from "../testing/fake_wandb/sample_data.ts";
 import {
   type FakeFault,
   type FakeProject,
   type FakeRun,
   type FakeWandb,
   startFakeWandb,
-} from "./fake_wandb/server.ts";
+} from "../testing/fake_wandb/server.ts";
 
 const ENTITY = "acme";
 const PROJECT = "faults";

@@ -1,24 +1,24 @@
 import assert from "node:assert/strict";
-import { categoriseRuns } from "../lib/categorise.ts";
-import { csvRows, lookUp } from "../lib/csv_report.ts";
+import { categoriseRuns } from "../lib/review/categorise.ts";
+import { csvRows, lookUp } from "../lib/report/csv.ts";
 import {
   DEFAULT_PAGE_SIZE,
   fetchRuns,
   projectionKeys,
-} from "../lib/fetch_runs.ts";
-import { buildQueryPlan } from "../lib/query_plan.ts";
-import { countRuns } from "../lib/run_counts.ts";
+} from "../lib/wandb/fetch_runs.ts";
+import { buildQueryPlan } from "../lib/wandb/query_plan.ts";
+import { countRuns } from "../lib/review/run_counts.ts";
 import { startDemoWandb } from "./_helpers.ts";
 import {
   DEMO_API_KEY,
   DEMO_SHA,
   generateRuns,
-} from "./fake_wandb/sample_data.ts";
+} from "../testing/fake_wandb/sample_data.ts";
 import {
   type FakeRun,
   type FakeWandbOptions,
   startFakeWandb,
-} from "./fake_wandb/server.ts";
+} from "../testing/fake_wandb/server.ts";
 
 const PROJECT = { entity: "paging", name: "many-runs" };
 

@@ -1,20 +1,20 @@
 import { makeRun } from "./_helpers.ts";
-import type { WandbRun } from "../lib/wandb_run.ts";
+import type { WandbRun } from "../lib/wandb/run.ts";
 import assert from "node:assert/strict";
-import { analyseRuns } from "../lib/baseline_comparison.ts";
+import { analyseRuns } from "../lib/review/baseline_comparison.ts";
 import { InputError } from "../lib/errors.ts";
 import {
   evaluateGates,
   type GateOptions,
   parseThresholds,
   parseTolerance,
-} from "../lib/gates.ts";
+} from "../lib/review/gates.ts";
 import {
   inferDirection,
   metricGoals,
   parseMetricGoals,
-} from "../lib/metric_goals.ts";
-import { countRuns } from "../lib/run_counts.ts";
+} from "../lib/review/metric_goals.ts";
+import { countRuns } from "../lib/review/run_counts.ts";
 
 function run(
   runId: string,

@@ -5,11 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { parseInputs } from "../lib/inputs.ts";
-import { runJob } from "../lib/job.ts";
+import { parseInputs } from "../lib/action/inputs.ts";
+import { runJob } from "../lib/action/job.ts";
 import { captureLog, tempFolder } from "./_helpers.ts";
-import { DEMO_API_KEY, generateRuns } from "./fake_wandb/sample_data.ts";
-import { type FakeRun, startFakeWandb } from "./fake_wandb/server.ts";
+import {
+  DEMO_API_KEY,
+  generateRuns,
+} from "../testing/fake_wandb/sample_data.ts";
+import { type FakeRun, startFakeWandb } from "../testing/fake_wandb/server.ts";
 
 const SHA = "c".repeat(40);
 const SUMMARY_BYTES = 1_048_576;

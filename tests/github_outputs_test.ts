@@ -3,7 +3,7 @@ import { readOutputsFile } from "./_helpers.ts";
 import {
   formatGithubOutputs,
   formatPlainOutputs,
-} from "../lib/github_outputs.ts";
+} from "../lib/github/outputs.ts";
 
 Deno.test("outputs use fresh random delimiters so a value cannot inject another output", () => {
   const hostile =

@@ -23,9 +23,9 @@ import {
   type FakeProject,
   type FakeRun,
   startFakeWandb,
-} from "./fake_wandb/server.ts";
-import { startFakeGithub } from "./fake_github/server.ts";
-import { DEMO_API_KEY } from "./fake_wandb/sample_data.ts";
+} from "../testing/fake_wandb/server.ts";
+import { startFakeGithub } from "../testing/fake_github/server.ts";
+import { DEMO_API_KEY } from "../testing/fake_wandb/sample_data.ts";
 
 const KEY = DEMO_API_KEY;
 /** The key as it travels: HTTP Basic `api:<key>`, base64. */

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { InputError } from "../lib/errors.ts";
-import { parseBaseUrl, parseInputs, type RawInputs } from "../lib/inputs.ts";
+import {
+  parseBaseUrl,
+  parseInputs,
+  type RawInputs,
+} from "../lib/action/inputs.ts";
 
 const KEY = "k".repeat(40);
 const BASE: RawInputs = {

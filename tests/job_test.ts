@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { parseInputs, type RawInputs } from "../lib/inputs.ts";
-import { runJob } from "../lib/job.ts";
+import { parseInputs, type RawInputs } from "../lib/action/inputs.ts";
+import { runJob } from "../lib/action/job.ts";
 import {
   captureLog,
   DEMO_SHA_OUTPUTS,
@@ -15,8 +15,8 @@ import {
   DEMO_SECONDARY_SHA,
   DEMO_SHA,
   generateRuns,
-} from "./fake_wandb/sample_data.ts";
-import type { FakeFault, FakeWandb } from "./fake_wandb/server.ts";
+} from "../testing/fake_wandb/sample_data.ts";
+import type { FakeFault, FakeWandb } from "../testing/fake_wandb/server.ts";
 
 const HEADER = [
   "run.url",

@@ -16,8 +16,8 @@ import {
   tempFolder,
 } from "./_helpers.ts";
 import { DENO_VERSION, ROOT, runActionStep } from "./_action_step.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
-import { startFakeGithub } from "./fake_github/server.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
+import { startFakeGithub } from "../testing/fake_github/server.ts";
 
 const TOKEN = "ghs_" + "p".repeat(36);
 

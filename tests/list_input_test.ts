@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../lib/errors.ts";
-import { parseListInput } from "../lib/list_input.ts";
+import { parseListInput } from "../lib/action/list_input.ts";
 
 Deno.test("parseListInput reads every accepted spelling of a list", async (t) => {
   const cases: [string, string[]][] = [

@@ -3,18 +3,18 @@ import assert from "node:assert/strict";
 import {
   analyseRuns,
   type BaselineAggregate,
-} from "../lib/baseline_comparison.ts";
-import type { CategorisedRuns } from "../lib/categorise.ts";
-import { evaluateGates, type GateOptions } from "../lib/gates.ts";
+} from "../lib/review/baseline_comparison.ts";
+import type { CategorisedRuns } from "../lib/review/categorise.ts";
+import { evaluateGates, type GateOptions } from "../lib/review/gates.ts";
 import {
   escapeMarkdown,
   markdownReport,
   type SizeLimit,
   SUMMARY_LIMIT,
   textSize,
-} from "../lib/markdown_report.ts";
-import { metricGoals } from "../lib/metric_goals.ts";
-import { countRuns } from "../lib/run_counts.ts";
+} from "../lib/report/markdown.ts";
+import { metricGoals } from "../lib/review/metric_goals.ts";
+import { countRuns } from "../lib/review/run_counts.ts";
 
 const GOLDEN = new URL("./testdata/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";

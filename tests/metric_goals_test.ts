@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Direction, inferDirection } from "../lib/metric_goals.ts";
+import { type Direction, inferDirection } from "../lib/review/metric_goals.ts";
 
 /** Metric names as frameworks log them, with the direction each improves in. */
 const LOGGED_NAMES: ReadonlyArray<readonly [string, Direction]> = [

@@ -5,7 +5,7 @@ import {
   type PrCommentOptions,
   pullRequestNumber,
   upsertPrComment,
-} from "../lib/pr_comment.ts";
+} from "../lib/github/pr_comment.ts";
 import {
   type FakeComment,
   type FakeGithub,
@@ -13,7 +13,7 @@ import {
   type FakeUser,
   GITHUB_ACTIONS_BOT,
   startFakeGithub,
-} from "./fake_github/server.ts";
+} from "../testing/fake_github/server.ts";
 
 const TOKEN = "ghs_prCommentTestToken0123456789";
 const REPOSITORY = "octo/app";

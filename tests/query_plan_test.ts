@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildQueryPlan } from "../lib/query_plan.ts";
+import { buildQueryPlan } from "../lib/wandb/query_plan.ts";
 
 const PROJECT = { entity: "github", project: "predict-issue-labels" };
 

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { main } from "../cli.ts";
 import { action, ROOT } from "./_action_step.ts";
 import { runCommand, startDemoWandb, tempFolder } from "./_helpers.ts";
-import { DEMO_API_KEY, DEMO_SHA } from "./fake_wandb/sample_data.ts";
+import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
 
 const README = await Deno.readTextFile(`${ROOT}/README.md`);
 

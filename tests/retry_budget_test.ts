@@ -3,11 +3,11 @@
  * waits between them, and no server-asked wait past the cap is waited.
  */
 import assert from "node:assert/strict";
-import { type AttemptOutcome, retryWithBackoff } from "../lib/retry.ts";
-import { postGraphql } from "../lib/graphql_transport.ts";
+import { type AttemptOutcome, retryWithBackoff } from "../lib/http/retry.ts";
+import { postGraphql } from "../lib/wandb/graphql_transport.ts";
 import { WandbError } from "../lib/errors.ts";
-import { DEMO_API_KEY } from "./fake_wandb/sample_data.ts";
-import { startFakeWandb } from "./fake_wandb/server.ts";
+import { DEMO_API_KEY } from "../testing/fake_wandb/sample_data.ts";
+import { startFakeWandb } from "../testing/fake_wandb/server.ts";
 
 /** A simulated clock: waits and attempts advance it. */
 function simulatedClock() {

@@ -3,7 +3,7 @@ import {
   backoffDelayMs,
   isRetryableStatus,
   parseRetryAfter,
-} from "../lib/retry.ts";
+} from "../lib/http/retry.ts";
 
 Deno.test("408, 429 and 5xx are retried; other 4xx and 501 are not", () => {
   for (const status of [408, 429, 500, 502, 503, 504]) {

@@ -1,7 +1,7 @@
 import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
-import { categoriseRuns } from "../lib/categorise.ts";
-import { countOutputs, countRuns } from "../lib/run_counts.ts";
+import { categoriseRuns } from "../lib/review/categorise.ts";
+import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
 
 function run(runId: string, state: string) {
   return makeRun({ runId, state });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appUrlFor, runUrl } from "../lib/run_url.ts";
+import { appUrlFor, runUrl } from "../lib/wandb/run_url.ts";
 
 Deno.test("the app URL is derived from the API base URL", () => {
   assert.equal(appUrlFor("https://api.wandb.ai"), "https://wandb.ai");

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { parseInputs } from "../lib/inputs.ts";
-import { runJob } from "../lib/job.ts";
-import { parseDuration } from "../lib/wait_for_runs.ts";
+import { parseInputs } from "../lib/action/inputs.ts";
+import { runJob } from "../lib/action/job.ts";
+import { parseDuration } from "../lib/wandb/wait_for_runs.ts";
 import { captureLog, startDemoWandb, tempFolder } from "./_helpers.ts";
 import {
   DEMO_API_KEY,
   DEMO_SHA,
   demoProject,
-} from "./fake_wandb/sample_data.ts";
+} from "../testing/fake_wandb/sample_data.ts";
 
 /** A clock that moves only when the job sleeps, or when told to. */
 function fakeClock() {

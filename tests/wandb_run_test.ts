@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { lookUp } from "../lib/csv_report.ts";
+import { lookUp } from "../lib/report/csv.ts";
 import {
   type RunNodeReader,
   runNodeReader,
   runNodeSchema,
   UNKNOWN_STATE,
-} from "../lib/wandb_run.ts";
+} from "../lib/wandb/run.ts";
 
 /** A `Run` node as W&B sends it, changed by `fields`. */
 function node(fields: Record<string, unknown> = {}): Record<string, unknown> {

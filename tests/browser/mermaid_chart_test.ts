@@ -13,12 +13,12 @@ import type { Browser, BrowserType } from "playwright-core";
 // Imported only so that Deno installs the package; its browser bundle is
 // served from disk below.
 import "mermaid/package.json" with { type: "json" };
-import { analyseRuns } from "../../lib/baseline_comparison.ts";
-import type { CategorisedRuns } from "../../lib/categorise.ts";
-import { markdownReport } from "../../lib/markdown_report.ts";
-import { metricGoals } from "../../lib/metric_goals.ts";
-import { countRuns } from "../../lib/run_counts.ts";
-import type { WandbRun } from "../../lib/wandb_run.ts";
+import { analyseRuns } from "../../lib/review/baseline_comparison.ts";
+import type { CategorisedRuns } from "../../lib/review/categorise.ts";
+import { markdownReport } from "../../lib/report/markdown.ts";
+import { metricGoals } from "../../lib/review/metric_goals.ts";
+import { countRuns } from "../../lib/review/run_counts.ts";
+import type { WandbRun } from "../../lib/wandb/run.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** The flags that keep Chromium from hanging on this machine's closed network. */

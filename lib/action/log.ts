@@ -1,4 +1,4 @@
-import { breakLegacyCommands, redactSecrets } from "./_message.ts";
+import { breakLegacyCommands, redactSecrets } from "../_message.ts";
 
 /** Where the job's human-readable lines go. */
 export interface Log {

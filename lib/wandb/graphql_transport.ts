@@ -1,4 +1,4 @@
-import { WandbError } from "./errors.ts";
+import { WandbError } from "../errors.ts";
 import {
   type AttemptOutcome,
   type GiveUpReason,
@@ -6,19 +6,19 @@ import {
   MAX_WAIT_MS,
   parseRetryAfter,
   retryWithBackoff,
-} from "./retry.ts";
+} from "../http/retry.ts";
 import {
   fetchText,
   type LastingFailure,
   type NoAnswer,
   type TextAnswer,
-} from "./timed_fetch.ts";
+} from "../http/timed_fetch.ts";
 import {
   formatSeconds,
   oneLine,
   quoteForMessage,
   redactSecrets,
-} from "./_message.ts";
+} from "../_message.ts";
 
 /** How to reach W&B and how patiently to ask. */
 export interface WandbConnection {

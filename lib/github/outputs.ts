@@ -1,4 +1,4 @@
-import { breakLegacyCommands } from "./_message.ts";
+import { breakLegacyCommands } from "../_message.ts";
 
 /**
  * Formats step outputs for the file named by `$GITHUB_OUTPUT`, each as
@@ -8,7 +8,7 @@ import { breakLegacyCommands } from "./_message.ts";
  *
  * @example
  * ```ts
- * import { formatGithubOutputs } from "./github_outputs.ts";
+ * import { formatGithubOutputs } from "./outputs.ts";
  * import assert from "node:assert/strict";
  *
  * const text = formatGithubOutputs({ NUM_FINISHED: "2" }, () => "ghadelimiter_1");
@@ -49,7 +49,7 @@ export function formatGithubOutputs(
  *
  * @example
  * ```ts
- * import { formatPlainOutputs } from "./github_outputs.ts";
+ * import { formatPlainOutputs } from "./outputs.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(

@@ -1,4 +1,4 @@
-import { oneLine } from "./_message.ts";
+import { oneLine } from "../_message.ts";
 import { isPermissionError } from "./retry.ts";
 
 /** A complete HTTP answer: status, headers and the whole body as text. */

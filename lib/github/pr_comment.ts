@@ -6,8 +6,8 @@
  */
 
 import { z } from "zod";
-import { oneLine, quoteForMessage, redactSecrets } from "./_message.ts";
-import { COMMENT_LIMIT, textSize } from "./markdown_report.ts";
+import { oneLine, quoteForMessage, redactSecrets } from "../_message.ts";
+import { COMMENT_LIMIT, textSize } from "../report/markdown.ts";
 import {
   type AttemptOutcome,
   isRetryableStatus,
@@ -15,8 +15,8 @@ import {
   parseRetryAfter,
   type RetryPolicy,
   retryWithBackoff,
-} from "./retry.ts";
-import { fetchText, type TextAnswer } from "./timed_fetch.ts";
+} from "../http/retry.ts";
+import { fetchText, type TextAnswer } from "../http/timed_fetch.ts";
 
 /** Where to comment, what to say, and how patiently to ask. */
 export interface PrCommentOptions {

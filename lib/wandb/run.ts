@@ -79,7 +79,7 @@ export const RUN_NODE_FIELDS =
  *
  * @example
  * ```ts
- * import { runNodeReader } from "./wandb_run.ts";
+ * import { runNodeReader } from "./run.ts";
  * import assert from "node:assert/strict";
  *
  * const reader = runNodeReader({ metrics: ["eval.f1"], configVars: ["lr"] });
@@ -132,7 +132,7 @@ export function runNodeReader(kept?: KeptValues): RunNodeReader {
  *
  * @example A run with a null state, config and summary is still a run
  * ```ts
- * import { runNodeSchema } from "./wandb_run.ts";
+ * import { runNodeSchema } from "./run.ts";
  * import assert from "node:assert/strict";
  *
  * const run = runNodeSchema.parse({

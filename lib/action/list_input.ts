@@ -1,5 +1,5 @@
-import { InputError } from "./errors.ts";
-import { quoteForMessage } from "./_message.ts";
+import { InputError } from "../errors.ts";
+import { quoteForMessage } from "../_message.ts";
 
 const BARE_NAME_FORBIDDEN = /['"`[\](){}$;\\]/;
 // deno-lint-ignore no-control-regex -- names with control characters are refused

@@ -1,8 +1,8 @@
-import { InputError } from "./errors.ts";
-import { lookUp } from "./csv_report.ts";
+import { InputError } from "../errors.ts";
+import { lookUp } from "../report/csv.ts";
 import type { Direction, MetricGoal } from "./metric_goals.ts";
-import type { WandbRun } from "./wandb_run.ts";
-import { quoteForMessage } from "./_message.ts";
+import type { WandbRun } from "../wandb/run.ts";
+import { quoteForMessage } from "../_message.ts";
 
 /** Which baseline value a candidate is compared with, per metric. */
 export type BaselineAggregate = "best" | "mean" | "latest";

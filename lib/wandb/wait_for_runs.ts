@@ -1,8 +1,8 @@
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
 import type { FetchedRuns } from "./fetch_runs.ts";
-import { quoteForMessage } from "./_message.ts";
-import { sleep as defaultSleep } from "./retry.ts";
-import { UNKNOWN_STATE } from "./wandb_run.ts";
+import { quoteForMessage } from "../_message.ts";
+import { sleep as defaultSleep } from "../http/retry.ts";
+import { UNKNOWN_STATE } from "./run.ts";
 
 /** Candidate states that may still change; W&B giving no state may mean any. */
 const UNSETTLED_STATES = ["running", "pending", "preempting", UNKNOWN_STATE];

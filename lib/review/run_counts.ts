@@ -1,5 +1,5 @@
 import type { CategorisedRuns } from "./categorise.ts";
-import { UNKNOWN_STATE } from "./wandb_run.ts";
+import { UNKNOWN_STATE } from "../wandb/run.ts";
 
 /** Counts over the runs, as the action's outputs report them. */
 export interface RunCounts {

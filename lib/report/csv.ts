@@ -1,9 +1,9 @@
-import { stringifyExactJson } from "./exact_json.ts";
+import { stringifyExactJson } from "../wandb/exact_json.ts";
 import { stringify } from "csv-stringify/sync";
-import type { CategorisedRuns, RunCategory } from "./categorise.ts";
-import { InputError } from "./errors.ts";
-import { runUrl } from "./run_url.ts";
-import type { WandbRun } from "./wandb_run.ts";
+import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
+import { InputError } from "../errors.ts";
+import { runUrl } from "../wandb/run_url.ts";
+import type { WandbRun } from "../wandb/run.ts";
 
 /** The columns every CSV starts with, in the original's order. */
 export const FIXED_COLUMNS = [
@@ -174,7 +174,7 @@ function csvLines(rows: string[][]): string {
  *
  * @example
  * ```ts
- * import { csvText } from "./csv_report.ts";
+ * import { csvText } from "./csv.ts";
  * import assert from "node:assert/strict";
  *
  * const text = csvText({ candidates: [], baselines: [] }, {

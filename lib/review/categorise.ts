@@ -1,4 +1,4 @@
-import type { WandbRun } from "./wandb_run.ts";
+import type { WandbRun } from "../wandb/run.ts";
 
 /** Runs split into the two sets the report compares. */
 export interface CategorisedRuns {

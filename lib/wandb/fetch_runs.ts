@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { WandbError } from "./errors.ts";
-import { quoteForMessage } from "./_message.ts";
+import { WandbError } from "../errors.ts";
+import { quoteForMessage } from "../_message.ts";
 import { postGraphql, type WandbConnection } from "./graphql_transport.ts";
 import type { QueryPlan, RunFilter } from "./query_plan.ts";
 import {
@@ -8,7 +8,7 @@ import {
   type RunNodeReader,
   runNodeReader,
   type WandbRun,
-} from "./wandb_run.ts";
+} from "./run.ts";
 
 /**
  * Runs asked for per page unless `PAGE_SIZE` says otherwise. No public W&B
@@ -180,7 +180,7 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  *
  * @example With the W&B API (needs a key and network)
  * ```ts ignore
- * import { buildQueryPlan, fetchRuns } from "./mod.ts";
+ * import { buildQueryPlan, fetchRuns } from "../mod.ts";
  *
  * const plan = buildQueryPlan({
  *   entity: "github",

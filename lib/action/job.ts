@@ -1,14 +1,21 @@
-import { analyseRuns, type RunAnalysis } from "./baseline_comparison.ts";
-import type { CategorisedRuns } from "./categorise.ts";
-import { categoriseRuns } from "./categorise.ts";
-import { csvColumns, csvPieces } from "./csv_report.ts";
-import { WandbError } from "./errors.ts";
-import { type FetchedRuns, fetchRuns } from "./fetch_runs.ts";
-import { evaluateGates, gateOutputs, type GateResult } from "./gates.ts";
-import { formatPlainOutputs, writeGithubOutputs } from "./github_outputs.ts";
-import type { WandbConnection } from "./graphql_transport.ts";
+import {
+  analyseRuns,
+  type RunAnalysis,
+} from "../review/baseline_comparison.ts";
+import type { CategorisedRuns } from "../review/categorise.ts";
+import { categoriseRuns } from "../review/categorise.ts";
+import { csvColumns, csvPieces } from "../report/csv.ts";
+import { WandbError } from "../errors.ts";
+import { type FetchedRuns, fetchRuns } from "../wandb/fetch_runs.ts";
+import {
+  evaluateGates,
+  gateOutputs,
+  type GateResult,
+} from "../review/gates.ts";
+import { formatPlainOutputs, writeGithubOutputs } from "../github/outputs.ts";
+import type { WandbConnection } from "../wandb/graphql_transport.ts";
 import type { ActionInputs, InputName } from "./inputs.ts";
-import { jsonReport } from "./json_report.ts";
+import { jsonReport } from "../report/json.ts";
 import type { Log } from "./log.ts";
 import {
   COMMENT_LIMIT,
@@ -17,14 +24,14 @@ import {
   type SizeLimit,
   SUMMARY_LIMIT,
   textSize,
-} from "./markdown_report.ts";
-import { buildQueryPlan } from "./query_plan.ts";
+} from "../report/markdown.ts";
+import { buildQueryPlan } from "../wandb/query_plan.ts";
 import {
   countOutputs,
   countRuns,
   describeStates,
   type RunCounts,
-} from "./run_counts.ts";
+} from "../review/run_counts.ts";
 import {
   AtomicWriteError,
   type FileToWrite,
@@ -32,15 +39,15 @@ import {
   partialPathFor,
   writeFilesAtomically,
 } from "./atomic_write.ts";
-import { stringifyExactJson } from "./exact_json.ts";
-import { waitForRuns } from "./wait_for_runs.ts";
-import { formatSeconds, quoteForMessage } from "./_message.ts";
+import { stringifyExactJson } from "../wandb/exact_json.ts";
+import { waitForRuns } from "../wandb/wait_for_runs.ts";
+import { formatSeconds, quoteForMessage } from "../_message.ts";
 import {
   commentMarker,
   GithubCommentError,
   pullRequestNumber,
   upsertPrComment,
-} from "./pr_comment.ts";
+} from "../github/pr_comment.ts";
 
 /** What the job needs from its surroundings, injectable for tests. */
 export interface JobEnvironment

@@ -1,21 +1,25 @@
 import { z } from "zod";
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
 import { listEntries, parseListInput } from "./list_input.ts";
 import {
   type BaselineAggregate,
   parseBaselineAggregate,
-} from "./baseline_comparison.ts";
-import { type GateOptions, parseThresholds, parseTolerance } from "./gates.ts";
+} from "../review/baseline_comparison.ts";
+import {
+  type GateOptions,
+  parseThresholds,
+  parseTolerance,
+} from "../review/gates.ts";
 import {
   type MetricGoal,
   metricGoals,
   parseMetricGoals,
-} from "./metric_goals.ts";
-import { parseDuration } from "./wait_for_runs.ts";
-import { commentMarker, isGithubLogin } from "./pr_comment.ts";
-import { DEFAULT_PAGE_SIZE } from "./fetch_runs.ts";
-import { appUrlFor } from "./run_url.ts";
-import { quoteForMessage } from "./_message.ts";
+} from "../review/metric_goals.ts";
+import { parseDuration } from "../wandb/wait_for_runs.ts";
+import { commentMarker, isGithubLogin } from "../github/pr_comment.ts";
+import { DEFAULT_PAGE_SIZE } from "../wandb/fetch_runs.ts";
+import { appUrlFor } from "../wandb/run_url.ts";
+import { quoteForMessage } from "../_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
 export const INPUT_NAMES = [

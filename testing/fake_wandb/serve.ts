@@ -2,7 +2,7 @@
  * Serves the demo project on 127.0.0.1 until killed, for trying the CLI by hand or from a demo script:
  *
  * ```sh
- * deno run --allow-net tests/fake_wandb/serve.ts [--port N]
+ * deno run --allow-net testing/fake_wandb/serve.ts [--port N]
  * # FAKE_WANDB_URL=http://127.0.0.1:40213
  * ```
  *
@@ -38,7 +38,7 @@ export function serveDemo(options: ServeDemoOptions = {}): FakeWandb {
 }
 
 const USAGE =
-  "Usage: deno run --allow-net tests/fake_wandb/serve.ts [--port N]";
+  "Usage: deno run --allow-net testing/fake_wandb/serve.ts [--port N]";
 
 /**
  * Runs the demo server: prints `FAKE_WANDB_URL=<url>` and serves until SIGINT or SIGTERM.

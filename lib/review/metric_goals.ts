@@ -1,5 +1,5 @@
-import { InputError } from "./errors.ts";
-import { quoteForMessage } from "./_message.ts";
+import { InputError } from "../errors.ts";
+import { quoteForMessage } from "../_message.ts";
 
 /** Which way a metric improves: `max` (higher is better) or `min`. */
 export type Direction = "max" | "min";

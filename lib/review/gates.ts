@@ -1,9 +1,9 @@
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
 import type { MetricComparison } from "./baseline_comparison.ts";
 import { numericMetric } from "./baseline_comparison.ts";
 import { describeStates, type RunCounts } from "./run_counts.ts";
-import type { WandbRun } from "./wandb_run.ts";
-import { formatNumber, quoteForMessage } from "./_message.ts";
+import type { WandbRun } from "../wandb/run.ts";
+import { formatNumber, quoteForMessage } from "../_message.ts";
 
 /** A bound every finished candidate must meet, e.g. `val_acc>=0.9`. */
 export interface Threshold {

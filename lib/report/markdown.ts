@@ -1,14 +1,17 @@
-import type { BaselineAggregate, RunAnalysis } from "./baseline_comparison.ts";
-import type { MetricComparison } from "./baseline_comparison.ts";
-import { numericMetric } from "./baseline_comparison.ts";
-import type { CategorisedRuns, RunCategory } from "./categorise.ts";
-import { formatCell, lookUp } from "./csv_report.ts";
-import type { GateResult } from "./gates.ts";
-import type { MetricGoal } from "./metric_goals.ts";
-import { describeStates, type RunCounts } from "./run_counts.ts";
-import { runUrl } from "./run_url.ts";
-import type { WandbRun } from "./wandb_run.ts";
-import { formatNumber } from "./_message.ts";
+import type {
+  BaselineAggregate,
+  RunAnalysis,
+} from "../review/baseline_comparison.ts";
+import type { MetricComparison } from "../review/baseline_comparison.ts";
+import { numericMetric } from "../review/baseline_comparison.ts";
+import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
+import { formatCell, lookUp } from "./csv.ts";
+import type { GateResult } from "../review/gates.ts";
+import type { MetricGoal } from "../review/metric_goals.ts";
+import { describeStates, type RunCounts } from "../review/run_counts.ts";
+import { runUrl } from "../wandb/run_url.ts";
+import type { WandbRun } from "../wandb/run.ts";
+import { formatNumber } from "../_message.ts";
 
 /** A size limit in the unit GitHub measures it in. */
 export interface SizeLimit {
@@ -45,7 +48,7 @@ const MAX_LINE_CHARACTERS = 400;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { textSize } from "./markdown_report.ts";
+ * import { textSize } from "./markdown.ts";
  *
  * assert.equal(textSize("✅ 🟢", "characters"), 3);
  * assert.equal(textSize("✅ 🟢", "bytes"), 8);
@@ -489,7 +492,7 @@ function chartLabels(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { escapeMarkdown } from "./markdown_report.ts";
+ * import { escapeMarkdown } from "./markdown.ts";
  *
  * assert.equal(escapeMarkdown("a|b"), "a\\|b");
  * assert.equal(escapeMarkdown("@octocat #12"), "@&#8203;octocat #&#8203;12");

@@ -1,8 +1,8 @@
-import type { CategorisedRuns } from "./categorise.ts";
-import { lookUp } from "./csv_report.ts";
-import type { GateResult } from "./gates.ts";
-import type { MarkdownReportContext } from "./markdown_report.ts";
-import { runUrl } from "./run_url.ts";
+import type { CategorisedRuns } from "../review/categorise.ts";
+import { lookUp } from "./csv.ts";
+import type { GateResult } from "../review/gates.ts";
+import type { MarkdownReportContext } from "./markdown.ts";
+import { runUrl } from "../wandb/run_url.ts";
 
 /** The JSON report's schema version; bumped on any incompatible change. */
 export const JSON_REPORT_VERSION = 1;
