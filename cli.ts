@@ -20,14 +20,22 @@ import { parseArgs } from "node:util";
 import denoConfig from "./deno.json" with { type: "json" };
 import { InputError } from "./lib/errors.ts";
 import {
+  type ActionInputs,
   DEFAULT_BASE_URL,
   INPUT_NAMES,
   type InputName,
   parseInputs,
   type RawInputs,
 } from "./lib/action/inputs.ts";
-import { createLog, escapeCommandData, safeLogText } from "./lib/action/log.ts";
+import {
+  createLog,
+  escapeCommandData,
+  type Log,
+  type LogOptions,
+  safeLogText,
+} from "./lib/action/log.ts";
 import { runJob } from "./lib/action/job.ts";
+import type { GateResult } from "./lib/review/gates.ts";
 import { isPermissionError } from "./lib/http/retry.ts";
 
 /** Every environment variable the CLI reads; one that `--allow-env` does not grant reads as unset. */
@@ -188,22 +196,12 @@ export async function main(
   args: readonly string[],
   environment: CliEnvironment = processEnvironment(),
 ): Promise<number> {
-  const { stdout, stderr } = environment;
-  const unreadable = new Set<string>();
-  const getEnv = (name: string): string | undefined => {
-    try {
-      return environment.getEnv(name);
-    } catch (error) {
-      if (!isPermissionError(error)) throw error;
-      unreadable.add(name);
-      return undefined;
-    }
-  };
+  const { getEnv, unreadable } = guardedGetEnv(environment.getEnv);
   const inGithubActions = getEnv("GITHUB_ACTIONS") === "true";
   let secrets: string[] = [];
   const reportError = (message: string) => {
     const line = safeLogText(message, secrets);
-    stderr(
+    environment.stderr(
       inGithubActions
         ? `::error::${escapeCommandData(line)}`
         : `Error: ${line}`,
@@ -211,70 +209,121 @@ export async function main(
   };
   try {
     const flags = readFlags(args);
-    if (flags.help) {
-      stdout(HELP);
-      return 0;
-    }
-    if (flags.version) {
-      stdout(denoConfig.version);
+    if (flags.help || flags.version) {
+      environment.stdout(flags.help ? HELP : denoConfig.version);
       return 0;
     }
     const raw = readRawInputs(getEnv, flags.values);
     secrets = secretForms(raw);
-    if (inGithubActions) {
-      // Escaped as the toolkit's setSecret does; a key with white space in
-      // it (refused below) is masked part by part and cannot end the line.
-      for (const part of raw.WANDB_API_KEY?.split(/\s+/) ?? []) {
-        if (part !== "") stdout(`::add-mask::${escapeCommandData(part)}`);
-      }
-    }
+    if (inGithubActions) maskApiKey(raw, environment.stdout);
     checkUnreadable(raw, unreadable);
-    const stepSummaryPath = getEnv("GITHUB_STEP_SUMMARY") || undefined;
-    const { inputs, notices } = parseInputs(raw, {
-      githubWorkspace: getEnv("GITHUB_WORKSPACE"),
-      jobSummaryAvailable: stepSummaryPath !== undefined,
-    });
-    const log = createLog({
-      write: stderr,
+    const { inputs, log, stepSummaryPath } = prepareInputs(raw, {
+      getEnv,
+      unreadable,
+      write: environment.stderr,
       githubActions: inGithubActions,
-      debug: inputs.debug,
       secrets,
     });
-    notices.forEach((notice) => log.notice(notice));
-    if (unreadable.has("WANDB_BASE_URL") && !raw.WANDB_BASE_URL?.trim()) {
-      log.debug(
-        `WANDB_BASE_URL could not be read (--allow-env does not grant it); using ${inputs.baseUrl}`,
-      );
-    }
     const { gate, timedOut } = await runJob(inputs, {
       log,
       fetch: environment.fetch,
       githubOutputPath: getEnv("GITHUB_OUTPUT") || undefined,
       stepSummaryPath,
-      printOutputs: (text) => stdout(text.trimEnd()),
+      printOutputs: (text) => environment.stdout(text.trimEnd()),
       github: {
         apiUrl: getEnv("GITHUB_API_URL") || undefined,
         repository: getEnv("GITHUB_REPOSITORY") || undefined,
         eventPath: getEnv("GITHUB_EVENT_PATH") || undefined,
       },
     });
-    if (inputs.failOnGate && !gate.passed) {
-      reportError(
-        `FAIL_ON_GATE: ${gate.failures.length} gate failure(s); see GATE_FAILURES`,
-      );
-      return 3;
-    }
-    if (inputs.wait?.failOnTimeout && timedOut) {
-      reportError(
-        "FAIL_ON_TIMEOUT: candidate runs were still unfinished when WAIT_TIMEOUT passed",
-      );
-      return 4;
-    }
-    return 0;
+    return finalExitCode(inputs, { gate, timedOut }, reportError);
   } catch (error) {
     reportError(error instanceof Error ? error.message : String(error));
     return error instanceof InputError ? 2 : 1;
   }
+}
+
+/**
+ * Reads variables through `getEnv`, a variable that may not be read (Deno's
+ * `NotCapable`) reading as unset and being noted in `unreadable`.
+ */
+function guardedGetEnv(
+  getEnv: CliEnvironment["getEnv"],
+): { getEnv: CliEnvironment["getEnv"]; unreadable: Set<string> } {
+  const unreadable = new Set<string>();
+  return {
+    getEnv: (name) => {
+      try {
+        return getEnv(name);
+      } catch (error) {
+        if (!isPermissionError(error)) throw error;
+        unreadable.add(name);
+        return undefined;
+      }
+    },
+    unreadable,
+  };
+}
+
+/**
+ * Masks the API key in GitHub's log, escaped as the toolkit's setSecret does;
+ * a key with white space in it (refused later) is masked part by part and
+ * cannot end the line.
+ */
+function maskApiKey(raw: RawInputs, stdout: (line: string) => void): void {
+  for (const part of raw.WANDB_API_KEY?.split(/\s+/) ?? []) {
+    if (part !== "") stdout(`::add-mask::${escapeCommandData(part)}`);
+  }
+}
+
+/** Validates the inputs, then makes the log and tells it the notices. */
+function prepareInputs(
+  raw: RawInputs,
+  context: Omit<LogOptions, "debug"> & {
+    getEnv: CliEnvironment["getEnv"];
+    unreadable: ReadonlySet<string>;
+  },
+): { inputs: ActionInputs; log: Log; stepSummaryPath?: string } {
+  const { getEnv, unreadable } = context;
+  const stepSummaryPath = getEnv("GITHUB_STEP_SUMMARY") || undefined;
+  const { inputs, notices } = parseInputs(raw, {
+    githubWorkspace: getEnv("GITHUB_WORKSPACE"),
+    jobSummaryAvailable: stepSummaryPath !== undefined,
+  });
+  const log = createLog({
+    write: context.write,
+    githubActions: context.githubActions,
+    debug: inputs.debug,
+    secrets: context.secrets,
+  });
+  notices.forEach((notice) => log.notice(notice));
+  if (unreadable.has("WANDB_BASE_URL") && !raw.WANDB_BASE_URL?.trim()) {
+    log.debug(
+      `WANDB_BASE_URL could not be read (--allow-env does not grant it); using ${inputs.baseUrl}`,
+    );
+  }
+  return { inputs, log, stepSummaryPath };
+}
+
+/** 3 for a failed gate with `FAIL_ON_GATE`, 4 for a timed-out wait with `FAIL_ON_TIMEOUT`, else 0. */
+function finalExitCode(
+  inputs: ActionInputs,
+  result: { gate: GateResult; timedOut: boolean },
+  reportError: (message: string) => void,
+): number {
+  if (inputs.failOnGate && !result.gate.passed) {
+    reportError(
+      `FAIL_ON_GATE: ${result.gate.failures.length} gate failure(s); see GATE_FAILURES`,
+    );
+    return 3;
+  }
+  if (inputs.wait?.failOnTimeout && result.timedOut) {
+    reportError(
+      "FAIL_ON_TIMEOUT: candidate runs were still unfinished when WAIT_TIMEOUT passed",
+    );
+    return 4;
+  }
+  return 0;
 }
 
 /**
@@ -376,6 +425,7 @@ function readFlags(args: readonly string[]): Flags {
     throw new InputError(
       "arguments",
       `${error instanceof Error ? error.message : String(error)}; see --help`,
+      { cause: error },
     );
   }
   const values: RawInputs = {};

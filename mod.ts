@@ -1,163 +1,79 @@
 /**
- * Pulls the W&B runs logged for a commit (or one run id), sets them against
- * tagged baseline runs, and turns them into the CSV and counts a CI step
- * needs. The same functions back the GitHub Action and the CLI.
+ * Reviews the W&B runs of a commit (or one run) against tagged baseline runs:
+ * {@linkcode reviewRuns} fetches both sets, counts the candidates per state,
+ * compares each candidate's metrics with the baselines and judges the gates;
+ * {@linkcode csvReport}, {@linkcode markdownReport} and {@linkcode jsonReport}
+ * turn the review into text. Nothing reads the environment or writes a file,
+ * and it runs in Deno, Node.js and Bun alike. The same code backs the GitHub
+ * Action and the CLI (`@ml-review/wandb-runs/cli`).
  *
- * @example Categorise and count runs, then make the CSV
+ * The building blocks are subpath modules: `@ml-review/wandb-runs/wandb`
+ * (the query plan, paging, the GraphQL transport, waiting),
+ * `@ml-review/wandb-runs/review` (categories, counts, comparisons, gates),
+ * `@ml-review/wandb-runs/report` (the CSV) and `@ml-review/wandb-runs/github`
+ * (the sticky pull request comment, step outputs).
+ *
+ * @example Review a commit's runs and judge the gates
  * ```ts
- * import { categoriseRuns, countOutputs, countRuns, csvText, type WandbRun } from "./mod.ts";
+ * import { markdownReport, reviewRuns } from "@ml-review/wandb-runs";
  * import assert from "node:assert/strict";
  *
- * const run = (runId: string, state: string, tags: string[]): WandbRun => ({
- *   runId, displayName: `run-${runId}`, state, tags, description: null,
- *   createdAt: "2026-08-01T12:00:00.000Z", config: { github_sha: "86edd03" },
- *   summary: { acc: 0.9 },
+ * // A stub of W&B's GraphQL API: one finished candidate, one baseline.
+ * const run = (name: string, tags: string[], summary: object) => ({
+ *   name, displayName: name, state: "finished", tags, description: null,
+ *   createdAt: "2026-08-01T12:00:00", config: "{}", summaryMetrics: JSON.stringify(summary),
  * });
- * const runs = categoriseRuns([run("e6lo523p", "finished", [])], [run("cqigzoxc", "finished", ["baseline"])]);
- * assert.equal(countOutputs(countRuns(runs)).BOOL_COMPLETE, "True");
- * const csv = csvText(runs, {
- *   appUrl: "https://wandb.ai", entity: "github", project: "predict-issue-labels",
- *   metrics: ["acc"], configVars: [],
+ * const page = (node: unknown) => ({
+ *   edges: [{ cursor: "0", node }], pageInfo: { endCursor: "0", hasNextPage: false },
  * });
- * assert.equal(csv.split("\n").length, 4);
+ * const fetch = () => Promise.resolve(Response.json({ data: { project: {
+ *   candidates: page(run("e6lo523p", [], { val_acc: 0.88, loss: 0.35 })),
+ *   baselines: page(run("cqigzoxc", ["baseline"], { val_acc: 0.91, loss: 0.44 })),
+ * } } }));
+ *
+ * const review = await reviewRuns({
+ *   apiKey: "your-w-and-b-api-key", // in real use: Deno.env.get("WANDB_API_KEY")!
+ *   entity: "github",
+ *   project: "predict-issue-labels",
+ *   commit: "86edd034aaba1498dbae6465cf994de90be6a4b2",
+ *   baselineTags: ["baseline"],
+ *   metrics: ["val_acc", "loss"],
+ *   failOnRegression: ["val_acc"],
+ *   tolerance: { kind: "relative", value: 0.01 },
+ *   fetch, // in real use: leave out, to use the global fetch
+ * });
+ * assert.equal(review.counts.complete, true);
+ * assert.deepEqual(review.comparisons.get("e6lo523p")?.map((each) => each.verdict), ["worse", "better"]);
+ * assert.equal(review.gate.passed, false);
+ * assert.match(review.gate.failures[0].message, /val_acc = 0.88 is worse than the baseline 0.91/);
+ * assert.match(markdownReport(review), /e6lo523p/);
  * ```
  *
  * @module
  */
-export { InputError, WandbError } from "./lib/errors.ts";
 export {
-  type ActionInputs,
-  type CommentInputs,
-  DEFAULT_BASE_URL,
-  DEFAULT_CSV_NAME,
-  DEFAULT_MARKDOWN_NAME,
-  INPUT_NAMES,
-  type InputDefaults,
-  type InputName,
-  parseAppUrl,
-  parseBaseUrl,
-  type ParsedInputs,
-  parseInputs,
-  parseSwitch,
-  type RawInputs,
-  type ReportInputs,
-  type WaitInputs,
-} from "./lib/action/inputs.ts";
-export { parseListInput } from "./lib/action/list_input.ts";
-export {
-  buildQueryPlan,
-  type QueryPlan,
-  type QuerySelection,
-  type RunFilter,
-} from "./lib/wandb/query_plan.ts";
-export {
-  type GraphqlRequest,
-  postGraphql,
-  type WandbConnection,
-} from "./lib/wandb/graphql_transport.ts";
-export {
-  buildRunsDocument,
-  DEFAULT_PAGE_SIZE,
-  type FetchedRuns,
-  fetchRuns,
-  type FetchRunsOptions,
-  projectionKeys,
-  type SetName,
-} from "./lib/wandb/fetch_runs.ts";
-export { unwrapConfig, type WandbRun } from "./lib/wandb/run.ts";
-export {
-  type CategorisedRuns,
-  categoriseRuns,
-  type RunCategory,
-} from "./lib/review/categorise.ts";
-export {
-  countOutputs,
-  countRuns,
-  type RunCounts,
-} from "./lib/review/run_counts.ts";
-export {
-  CATEGORY_COLUMN,
-  csvColumns,
-  type CsvColumnsRequest,
-  type CsvContext,
-  csvPieces,
-  csvRows,
-  csvText,
-  FIXED_COLUMNS,
-  formatCell,
-  lookUp,
-  pythonList,
-} from "./lib/report/csv.ts";
-export { appUrlFor, type RunLocation, runUrl } from "./lib/wandb/run_url.ts";
-export {
-  formatGithubOutputs,
-  formatPlainOutputs,
-  writeGithubOutputs,
-} from "./lib/github/outputs.ts";
-export { writeFileAtomically } from "./lib/action/atomic_write.ts";
-export { createLog, type Log, type LogOptions } from "./lib/action/log.ts";
-export {
-  assessRuns,
-  type JobEnvironment,
-  type JobResult,
-  type RunAssessment,
-  runJob,
-} from "./lib/action/job.ts";
-export {
-  type Direction,
-  inferDirection,
-  type MetricGoal,
-  metricGoals,
-  parseMetricGoals,
-} from "./lib/review/metric_goals.ts";
-export {
-  analyseRuns,
-  type BaselineAggregate,
-  type BaselineValue,
-  baselineValue,
-  compareWithBaselines,
-  type MetricComparison,
-  numericMetric,
-  parseBaselineAggregate,
-  type RunAnalysis,
-} from "./lib/review/baseline_comparison.ts";
-export {
-  evaluateGates,
-  type GateFailure,
-  type GateOptions,
-  gateOutputs,
-  type GateResult,
-  parseThresholds,
-  parseTolerance,
-  type Threshold,
-  type Tolerance,
-} from "./lib/review/gates.ts";
-export {
-  COMMENT_LIMIT,
-  escapeMarkdown,
-  markdownReport,
-  type MarkdownReportContext,
-  type SizeLimit,
-  SUMMARY_LIMIT,
-  textSize,
-} from "./lib/report/markdown.ts";
-export {
-  JSON_REPORT_VERSION,
+  csvReport,
   jsonReport,
-  type JsonReportContext,
-} from "./lib/report/json.ts";
-export {
-  candidatesSettled,
-  parseDuration,
-  waitForRuns,
-  type WaitOptions,
-  type WaitResult,
-} from "./lib/wandb/wait_for_runs.ts";
-export {
-  commentMarker,
-  GithubCommentError,
-  type PrCommentOptions,
-  type PrCommentResult,
-  pullRequestNumber,
-  upsertPrComment,
-} from "./lib/github/pr_comment.ts";
+  markdownReport,
+  type MarkdownReportOptions,
+  reviewRuns,
+  type ReviewRunsOptions,
+  type RunReview,
+} from "./lib/review_runs.ts";
+export { WandbError, type WandbFailureKind } from "./lib/errors.ts";
+export { GithubCommentError } from "./lib/github/pr_comment.ts";
+export type { WandbRun } from "./lib/wandb/run.ts";
+export type { RunCounts } from "./lib/review/run_counts.ts";
+export type { Direction, MetricGoal } from "./lib/review/metric_goals.ts";
+export type {
+  BaselineAggregate,
+  BaselineValue,
+  MetricComparison,
+} from "./lib/review/baseline_comparison.ts";
+export type {
+  GateFailure,
+  GateKind,
+  GateResult,
+  Threshold,
+  Tolerance,
+} from "./lib/review/gates.ts";

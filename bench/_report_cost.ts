@@ -13,13 +13,13 @@
 import { csvText } from "../lib/report/csv.ts";
 import { parseInputs, type RawInputs } from "../lib/action/inputs.ts";
 import { assessRuns } from "../lib/action/job.ts";
+import { markdownReport } from "../lib/report/markdown.ts";
 import {
   COMMENT_LIMIT,
-  markdownReport,
   type SizeLimit,
   SUMMARY_LIMIT,
-} from "../lib/report/markdown.ts";
-import { commentMarker } from "../lib/github/pr_comment.ts";
+} from "../lib/github/limits.ts";
+import { commentMarker } from "../lib/github/comment_marker.ts";
 import { runNodeReader, type WandbRun } from "../lib/wandb/run.ts";
 import type { FakeRun } from "../testing/fake_wandb/server.ts";
 import { projectedRunNode, type WantedFields } from "./limit.ts";

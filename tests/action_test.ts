@@ -203,15 +203,21 @@ Deno.test("report and gates through the run: step: files and summary first, then
   }
 });
 
-Deno.test("COMMENT through the run: step: one sticky comment, updated on the rerun; a fork's token only warns", async (t) => {
+const COMMENT_TOKEN = "ghs_" + "t".repeat(36);
+
+/**
+ * What COMMENT through the run: step needs: the demo W&B, a GitHub whose
+ * pull request 7 already holds 75 unrelated comments (three pages), a
+ * workspace, and the runner's event file holding `event`.
+ */
+async function startCommentFixture(event: unknown) {
   const fake = startDemoWandb();
-  const token = "ghs_" + "t".repeat(36);
   const existing = Array.from({ length: 75 }, (_, index) => ({
     id: index + 1,
     body: `unrelated comment ${index + 1}`,
   }));
   const github = startFakeGithub({
-    token,
+    token: COMMENT_TOKEN,
     repository: "octo/model",
     pullNumber: 7,
     comments: existing,
@@ -221,52 +227,70 @@ Deno.test("COMMENT through the run: step: one sticky comment, updated on the rer
   const workspace = `${parent.path}/workspace`;
   await Deno.mkdir(workspace);
   const eventPath = `${parent.path}/event.json`;
-  const runnerEnv = {
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: "octo/model",
+  await Deno.writeTextFile(eventPath, JSON.stringify(event));
+  return {
+    github,
+    parent: parent.path,
+    workspace,
+    inputs: {
+      WANDB_API_KEY: DEMO_API_KEY,
+      PROJECT_NAME: "github/predict-issue-labels",
+      FILTER_GITHUB_SHA: DEMO_SHA,
+      BASELINE_TAGS: "baseline",
+      DISPLAY_METRICS: "acc",
+      WANDB_BASE_URL: fake.url,
+      COMMENT: "true",
+      GITHUB_TOKEN: COMMENT_TOKEN,
+    },
+    runnerEnv: {
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "octo/model",
+    },
+    async close() {
+      await fake.close();
+      await github.close();
+      await parent.remove();
+    },
   };
-  const inputs = {
-    WANDB_API_KEY: DEMO_API_KEY,
-    PROJECT_NAME: "github/predict-issue-labels",
-    FILTER_GITHUB_SHA: DEMO_SHA,
-    BASELINE_TAGS: "baseline",
-    DISPLAY_METRICS: "acc",
-    WANDB_BASE_URL: fake.url,
-    COMMENT: "true",
-    GITHUB_TOKEN: token,
+}
+
+Deno.test("COMMENT through the run: step posts one sticky comment, and the rerun updates it in place", async () => {
+  const { github, workspace, inputs, runnerEnv, close } =
+    await startCommentFixture({ pull_request: { number: 7 } });
+  try {
+    for (const _ of [1, 2]) {
+      const result = await runActionStep(inputs, workspace, runnerEnv);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(!`${result.stdout}${result.stderr}`.includes(COMMENT_TOKEN));
+    }
+    assert.equal(github.comments.length, 76);
+    const ours = github.comments.filter((comment) =>
+      comment.body.includes("<!-- wandb-runs-report:default -->")
+    );
+    assert.equal(ours.length, 1);
+    assert.match(ours[0].body, /### W&B runs in/);
+    const posts = github.requests.filter((request) =>
+      request.method === "POST"
+    );
+    const patches = github.requests.filter((request) =>
+      request.method === "PATCH"
+    );
+    assert.deepEqual([posts.length, patches.length], [1, 1]);
+  } finally {
+    await close();
+  }
+});
+
+Deno.test("COMMENT outside a pull request only warns, naming where the report is", async (t) => {
+  const { parent, workspace, inputs, runnerEnv, close } =
+    await startCommentFixture({ ref: "main" });
+  const withSummary = {
+    ...runnerEnv,
+    GITHUB_STEP_SUMMARY: `${parent}/step_summary.md`,
   };
   try {
-    await Deno.writeTextFile(
-      eventPath,
-      JSON.stringify({ pull_request: { number: 7 } }),
-    );
-    await t.step("created, then updated in place", async () => {
-      for (const _ of [1, 2]) {
-        const result = await runActionStep(inputs, workspace, runnerEnv);
-        assert.equal(result.code, 0, result.stderr);
-        assert.ok(!`${result.stdout}${result.stderr}`.includes(token));
-      }
-      assert.equal(github.comments.length, 76);
-      const ours = github.comments.filter((comment) =>
-        comment.body.includes("<!-- wandb-runs-report:default -->")
-      );
-      assert.equal(ours.length, 1);
-      assert.match(ours[0].body, /### W&B runs in/);
-      const posts = github.requests.filter((request) =>
-        request.method === "POST"
-      );
-      const patches = github.requests.filter((request) =>
-        request.method === "PATCH"
-      );
-      assert.deepEqual([posts.length, patches.length], [1, 1]);
-    });
-    const withSummary = {
-      ...runnerEnv,
-      GITHUB_STEP_SUMMARY: `${parent.path}/step_summary.md`,
-    };
     await t.step("a push event only warns", async () => {
-      await Deno.writeTextFile(eventPath, JSON.stringify({ ref: "main" }));
       const result = await runActionStep(inputs, workspace, withSummary);
       assert.equal(result.code, 0, result.stderr);
       assert.match(
@@ -293,9 +317,7 @@ Deno.test("COMMENT through the run: step: one sticky comment, updated on the rer
       },
     );
   } finally {
-    await fake.close();
-    await github.close();
-    await parent.remove();
+    await close();
   }
 });
 

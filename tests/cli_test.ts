@@ -37,6 +37,89 @@ Deno.test("--help and --version", async () => {
   });
 });
 
+/** Each bad input as a user writes it: what it is, the INPUT_* variables changed, the arguments, and the start of the one error line. */
+const BAD_INPUTS: [string, Record<string, string>, string[], string][] = [
+  ["no key", { INPUT_WANDB_API_KEY: "" }, [], "WANDB_API_KEY: required"],
+  [
+    "short key",
+    { INPUT_WANDB_API_KEY: "abc" },
+    [],
+    "WANDB_API_KEY: expected a W&B API key of at least 40 characters, got 3",
+  ],
+  [
+    "no project",
+    { INPUT_PROJECT_NAME: "" },
+    [],
+    'PROJECT_NAME: required, as "entity/project"',
+  ],
+  [
+    "project without entity",
+    { INPUT_PROJECT_NAME: "labels" },
+    [],
+    'PROJECT_NAME: expected "entity/project", got "labels"',
+  ],
+  [
+    "neither run id nor SHA",
+    { INPUT_FILTER_GITHUB_SHA: "" },
+    [],
+    "RUN_ID: one of RUN_ID or FILTER_GITHUB_SHA is required",
+  ],
+  [
+    "secondary without SHA",
+    { INPUT_FILTER_GITHUB_SHA: "", INPUT_FILTER_SECONDARY_SHA: "d1" },
+    [],
+    "FILTER_SECONDARY_SHA: needs FILTER_GITHUB_SHA as well",
+  ],
+  [
+    "eval attack in tags",
+    { INPUT_BASELINE_TAGS: "__import__('os').system('id')" },
+    [],
+    "BASELINE_TAGS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"__import__('os').system('id')\" is not a plain name",
+  ],
+  [
+    "broken metrics list",
+    { INPUT_DISPLAY_METRICS: "['acc', 'loss'" },
+    [],
+    "DISPLAY_METRICS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; cannot read \"['acc', 'loss'\"",
+  ],
+  [
+    "command in config vars",
+    { INPUT_DISPLAY_CONFIG_VARS: "$(id)" },
+    [],
+    "DISPLAY_CONFIG_VARS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"$(id)\" is not a plain name",
+  ],
+  [
+    "DEBUG=maybe",
+    { INPUT_DEBUG: "maybe" },
+    [],
+    'DEBUG: expected true or false (also 1/0, yes/no, on/off), got "maybe"',
+  ],
+  [
+    "column collision",
+    { INPUT_DISPLAY_METRICS: "_lr", INPUT_DISPLAY_CONFIG_VARS: "lr" },
+    [],
+    'DISPLAY_CONFIG_VARS: "lr" would make a second column "_lr" (already DISPLAY_METRICS "_lr"); remove or rename one',
+  ],
+  [
+    "base URL with credentials",
+    { INPUT_WANDB_BASE_URL: "https://api:secret@api.wandb.ai" },
+    [],
+    "WANDB_BASE_URL: must not contain credentials; pass the key as WANDB_API_KEY",
+  ],
+  [
+    "unknown flag",
+    {},
+    ["--projet", "a/b"],
+    "arguments: Unknown option '--projet'",
+  ],
+  [
+    "positional argument",
+    {},
+    ["github/predict-issue-labels"],
+    "arguments: Unexpected argument 'github/predict-issue-labels'",
+  ],
+];
+
 Deno.test("every bad input: exit 2, one line naming it, no CSV", async (t) => {
   const fake = startDemoWandb();
   const folder = await tempFolder();
@@ -47,89 +130,8 @@ Deno.test("every bad input: exit 2, one line naming it, no CSV", async (t) => {
     INPUT_WANDB_BASE_URL: fake.url,
     INPUT_OUTPUT_PATH: `${folder.path}/wandb_report.csv`,
   };
-  const cases: [string, Record<string, string>, string[], string][] = [
-    ["no key", { INPUT_WANDB_API_KEY: "" }, [], "WANDB_API_KEY: required"],
-    [
-      "short key",
-      { INPUT_WANDB_API_KEY: "abc" },
-      [],
-      "WANDB_API_KEY: expected a W&B API key of at least 40 characters, got 3",
-    ],
-    [
-      "no project",
-      { INPUT_PROJECT_NAME: "" },
-      [],
-      'PROJECT_NAME: required, as "entity/project"',
-    ],
-    [
-      "project without entity",
-      { INPUT_PROJECT_NAME: "labels" },
-      [],
-      'PROJECT_NAME: expected "entity/project", got "labels"',
-    ],
-    [
-      "neither run id nor SHA",
-      { INPUT_FILTER_GITHUB_SHA: "" },
-      [],
-      "RUN_ID: one of RUN_ID or FILTER_GITHUB_SHA is required",
-    ],
-    [
-      "secondary without SHA",
-      { INPUT_FILTER_GITHUB_SHA: "", INPUT_FILTER_SECONDARY_SHA: "d1" },
-      [],
-      "FILTER_SECONDARY_SHA: needs FILTER_GITHUB_SHA as well",
-    ],
-    [
-      "eval attack in tags",
-      { INPUT_BASELINE_TAGS: "__import__('os').system('id')" },
-      [],
-      "BASELINE_TAGS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"__import__('os').system('id')\" is not a plain name",
-    ],
-    [
-      "broken metrics list",
-      { INPUT_DISPLAY_METRICS: "['acc', 'loss'" },
-      [],
-      "DISPLAY_METRICS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; cannot read \"['acc', 'loss'\"",
-    ],
-    [
-      "command in config vars",
-      { INPUT_DISPLAY_CONFIG_VARS: "$(id)" },
-      [],
-      "DISPLAY_CONFIG_VARS: expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one \"- name\" per line; \"$(id)\" is not a plain name",
-    ],
-    [
-      "DEBUG=maybe",
-      { INPUT_DEBUG: "maybe" },
-      [],
-      'DEBUG: expected true or false (also 1/0, yes/no, on/off), got "maybe"',
-    ],
-    [
-      "column collision",
-      { INPUT_DISPLAY_METRICS: "_lr", INPUT_DISPLAY_CONFIG_VARS: "lr" },
-      [],
-      'DISPLAY_CONFIG_VARS: "lr" would make a second column "_lr" (already DISPLAY_METRICS "_lr"); remove or rename one',
-    ],
-    [
-      "base URL with credentials",
-      { INPUT_WANDB_BASE_URL: "https://api:secret@api.wandb.ai" },
-      [],
-      "WANDB_BASE_URL: must not contain credentials; pass the key as WANDB_API_KEY",
-    ],
-    [
-      "unknown flag",
-      {},
-      ["--projet", "a/b"],
-      "arguments: Unknown option '--projet'",
-    ],
-    [
-      "positional argument",
-      {},
-      ["github/predict-issue-labels"],
-      "arguments: Unexpected argument 'github/predict-issue-labels'",
-    ],
-  ];
   try {
-    for (const [name, overrides, args, message] of cases) {
+    for (const [name, overrides, args, message] of BAD_INPUTS) {
       await t.step(name, async () => {
         const result = await runCli(args, { ...good, ...overrides });
         assert.equal(result.code, 2);

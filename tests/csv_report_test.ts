@@ -2,14 +2,15 @@ import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import {
+  columnCollision,
   csvColumns,
   csvPieces,
   csvRows,
   csvText,
   formatCell,
-  lookUp,
   pythonList,
 } from "../lib/report/csv.ts";
+import { columnCollisionError } from "../lib/action/input_messages.ts";
 import { InputError } from "../lib/errors.ts";
 import type { WandbRun } from "../lib/wandb/run.ts";
 
@@ -132,22 +133,51 @@ Deno.test("csvPieces: the same CSV in pieces of N rows, header first", () => {
   assert.ok(pieces[0].startsWith("run.url,"));
 });
 
-Deno.test("column name collisions are input errors", async (t) => {
-  const cases: [string[], string[], string][] = [
-    [["acc", "acc"], [], "DISPLAY_METRICS"],
-    [["run.url"], [], "DISPLAY_METRICS"],
-    [["_lr"], ["lr"], "DISPLAY_CONFIG_VARS"],
-    [[], ["lr", "lr"], "DISPLAY_CONFIG_VARS"],
-    [["__eval.category"], [], "DISPLAY_METRICS"],
+Deno.test("column name collisions are range errors, and input errors naming the input in the action's words", async (t) => {
+  const cases: [string[], string[], string, string][] = [
+    [
+      ["acc", "acc"],
+      [],
+      'Cannot name the CSV\'s columns: metric "acc" would make a second column "acc" (already metric "acc")',
+      'DISPLAY_METRICS: "acc" would make a second column "acc" (already DISPLAY_METRICS "acc"); remove or rename one',
+    ],
+    [
+      ["run.url"],
+      [],
+      'Cannot name the CSV\'s columns: metric "run.url" would make a second column "run.url" (already a fixed column)',
+      'DISPLAY_METRICS: "run.url" would make a second column "run.url" (already a fixed column); remove or rename one',
+    ],
+    [
+      ["_lr"],
+      ["lr"],
+      'Cannot name the CSV\'s columns: config var "lr" would make a second column "_lr" (already metric "_lr")',
+      'DISPLAY_CONFIG_VARS: "lr" would make a second column "_lr" (already DISPLAY_METRICS "_lr"); remove or rename one',
+    ],
+    [
+      [],
+      ["lr", "lr"],
+      'Cannot name the CSV\'s columns: config var "lr" would make a second column "_lr" (already config var "lr")',
+      'DISPLAY_CONFIG_VARS: "lr" would make a second column "_lr" (already DISPLAY_CONFIG_VARS "lr"); remove or rename one',
+    ],
+    [
+      ["__eval.category"],
+      [],
+      'Cannot name the CSV\'s columns: metric "__eval.category" would make a second column "__eval.category" (already a fixed column)',
+      'DISPLAY_METRICS: "__eval.category" would make a second column "__eval.category" (already a fixed column); remove or rename one',
+    ],
   ];
-  for (const [metrics, configVars, input] of cases) {
+  for (const [metrics, configVars, domainMessage, inputMessage] of cases) {
     await t.step(`${metrics} / ${configVars}`, () => {
       assert.throws(
         () => csvColumns({ metrics, configVars }),
         (error: unknown) =>
-          error instanceof InputError && error.input === input &&
-          error.message.includes("would make a second column"),
+          error instanceof RangeError && error.message === domainMessage,
       );
+      const collision = columnCollision({ metrics, configVars });
+      assert.ok(collision !== undefined);
+      const error = columnCollisionError(collision);
+      assert.ok(error instanceof InputError);
+      assert.equal(error.message, inputMessage);
     });
   }
   await t.step(
@@ -159,16 +189,6 @@ Deno.test("column name collisions are input errors", async (t) => {
       );
     },
   );
-});
-
-Deno.test("lookUp prefers a flat key, else follows a dotted path", () => {
-  const summary = { "eval.f1": 1, eval: { f1: 2, inner: { x: 3 } }, val: null };
-  assert.equal(lookUp(summary, "eval.f1"), 1);
-  assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
-  assert.equal(lookUp(summary, "eval.inner.x"), 3);
-  assert.equal(lookUp(summary, "eval.missing"), undefined);
-  assert.equal(lookUp(summary, "val.x"), undefined);
-  assert.equal(lookUp(summary, "toString"), undefined);
 });
 
 Deno.test("cells: full precision numbers, Python booleans, JSON objects, empty for missing", () => {

@@ -360,16 +360,20 @@ Deno.test("bodies that are not the JSON asked for", async (t) => {
   });
 });
 
-Deno.test("paging faults: repeated pages, empty pages, runs moving between pages", async (t) => {
-  const runs = () => generateRuns(25, { sha: SHA });
-  const paged = { PAGE_SIZE: "10", BASELINE_TAGS: "" };
+/** 25 candidates, read 10 to a page: three pages. */
+function pagedRuns(): FakeRun[] {
+  return generateRuns(25, { sha: SHA });
+}
+const PAGED = { PAGE_SIZE: "10", BASELINE_TAGS: "" };
+
+Deno.test("paging that does not advance is an error: a repeated page, the same runs under new cursors, no runs with hasNextPage", async (t) => {
   await t.step(
     "a page that repeats the one before (cursor ignored)",
     async () => {
       let firstPage: unknown;
       const outcome = await runWithFaults({
-        runs: runs(),
-        inputs: paged,
+        runs: pagedRuns(),
+        inputs: PAGED,
         faults: [
           { kind: "transform", transform: (body) => (firstPage = body) },
           { kind: "transform", transform: () => firstPage },
@@ -396,8 +400,8 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
         },
       });
       const outcome = await runWithFaults({
-        runs: runs(),
-        inputs: paged,
+        runs: pagedRuns(),
+        inputs: PAGED,
         faults: [
           { kind: "transform", transform: (body) => (firstPage = body) },
           ...[1, 2, 3].map(repeatWithNewCursors),
@@ -413,8 +417,8 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
   );
   await t.step("hasNextPage with no runs", async () => {
     const outcome = await runWithFaults({
-      runs: runs(),
-      inputs: paged,
+      runs: pagedRuns(),
+      inputs: PAGED,
       faults: [{
         kind: "transform",
         transform: (body) => {
@@ -429,11 +433,14 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
       /^W&B paging of candidates did not advance \(hasNextPage with 0 runs/,
     );
   });
+});
+
+Deno.test("runs moving between pages are each read once, and a list that keeps changing is an error", async (t) => {
   await t.step("an older run inserted mid-paging: every run once", async () => {
-    const all = runs();
+    const all = pagedRuns();
     const outcome = await runWithFaults({
       runs: [...all],
-      inputs: paged,
+      inputs: PAGED,
       onRequest: (index, fake) => {
         if (index === 1) {
           fake.projects[0].runs.unshift(
@@ -455,11 +462,11 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
     await t.step(
       `${deleted} run(s) deleted before the cursor mid-paging: none skipped`,
       async () => {
-        const all = runs();
+        const all = pagedRuns();
         const gone = new Set(all.slice(2, 2 + deleted).map((run) => run.name));
         const outcome = await runWithFaults({
           runs: [...all],
-          inputs: paged,
+          inputs: PAGED,
           onRequest: (index, fake) => {
             if (index === 1) {
               fake.projects[0].runs = fake.projects[0].runs.filter((run) =>
@@ -482,8 +489,8 @@ Deno.test("paging faults: repeated pages, empty pages, runs moving between pages
     "a list that keeps changing is an error, not a wrong CSV",
     async () => {
       const outcome = await runWithFaults({
-        runs: runs(),
-        inputs: paged,
+        runs: pagedRuns(),
+        inputs: PAGED,
         onRequest: (index, fake) => {
           if (index % 2 === 1) fake.projects[0].runs.splice(0, 2);
         },

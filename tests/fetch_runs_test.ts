@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { categoriseRuns } from "../lib/review/categorise.ts";
-import { csvRows, lookUp } from "../lib/report/csv.ts";
+import { csvRows } from "../lib/report/csv.ts";
+import { lookUp } from "../lib/wandb/run.ts";
 import {
   DEFAULT_PAGE_SIZE,
   fetchRuns,

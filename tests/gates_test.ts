@@ -6,15 +6,17 @@ import { InputError } from "../lib/errors.ts";
 import {
   evaluateGates,
   type GateOptions,
+  judgedCandidates,
+} from "../lib/review/gates.ts";
+import { inferDirection, metricGoals } from "../lib/review/metric_goals.ts";
+import { countRuns } from "../lib/review/run_counts.ts";
+import {
+  checkGoalsNamed,
+  parseMetricGoals,
   parseThresholds,
   parseTolerance,
-} from "../lib/review/gates.ts";
-import {
-  inferDirection,
-  metricGoals,
-  parseMetricGoals,
-} from "../lib/review/metric_goals.ts";
-import { countRuns } from "../lib/review/run_counts.ts";
+} from "../lib/action/parse_review.ts";
+import { nameGateInputs } from "../lib/action/input_messages.ts";
 
 function run(
   runId: string,
@@ -43,10 +45,7 @@ function judge(
     aggregate: "best",
   });
   return evaluateGates(
-    candidates.filter((each) => each.state === "finished").map((each) => ({
-      run: each,
-      comparisons: analysis.comparisons.get(each.runId)!,
-    })),
+    judgedCandidates(candidates, analysis.comparisons),
     { counts: countRuns(runs), options: { ...NONE, ...options } },
   );
 }
@@ -86,8 +85,19 @@ Deno.test("directions are inferred from the name, or given", () => {
   );
   assert.throws(
     () => metricGoals(["acc"], parseMetricGoals("f1:max")),
-    /METRIC_GOALS: "f1" is not one of DISPLAY_METRICS/,
+    (error: unknown) =>
+      error instanceof RangeError &&
+      error.message ===
+        'Cannot give metric "f1" a direction: it is not one of the metrics',
   );
+  assert.throws(
+    () => checkGoalsNamed(parseMetricGoals("f1:max"), ["acc"]),
+    (error: unknown) =>
+      error instanceof InputError &&
+      error.message ===
+        'METRIC_GOALS: "f1" is not one of DISPLAY_METRICS; add it there first',
+  );
+  checkGoalsNamed(parseMetricGoals("acc:min"), ["acc"]);
 });
 
 Deno.test("THRESHOLDS and REGRESSION_TOLERANCE are parsed or refused", () => {
@@ -210,15 +220,47 @@ Deno.test("REQUIRE_COMPLETE names each state as it is: preempted runs are not st
     [],
     { requireComplete: true },
   );
-  assert.deepEqual(preempted.failures.map((failure) => failure.message), [
-    "REQUIRE_COMPLETE: not complete: 1 crashed, 1 preempted, 1 of unknown state of 3 candidates",
-  ]);
+  assert.deepEqual(preempted.failures, [{
+    kind: "complete",
+    message:
+      "not complete: 1 crashed, 1 preempted, 1 of unknown state of 3 candidates",
+  }]);
   assert.deepEqual(
-    judge([], [], { requireComplete: true }).failures.map((failure) =>
-      failure.message
-    ),
+    nameGateInputs(preempted).failures.map((failure) => failure.message),
+    [
+      "REQUIRE_COMPLETE: not complete: 1 crashed, 1 preempted, 1 of unknown state of 3 candidates",
+    ],
+  );
+  assert.deepEqual(
+    nameGateInputs(judge([], [], { requireComplete: true })).failures.map((
+      failure,
+    ) => failure.message),
     ["REQUIRE_COMPLETE: not complete: no candidate run"],
   );
+});
+
+Deno.test("the action names only the REQUIRE_COMPLETE failure's input; run failures keep their message", () => {
+  const verdict = judge(
+    [run("a", "finished", { acc: 0.5 }), run("b", "running", {})],
+    [],
+    { requireComplete: true, thresholds: parseThresholds("acc>=0.9") },
+  );
+  assert.deepEqual(verdict.failures.map((failure) => failure.kind), [
+    "complete",
+    "threshold",
+  ]);
+  assert.deepEqual(nameGateInputs(verdict), {
+    enabled: true,
+    passed: false,
+    failures: [
+      {
+        kind: "complete",
+        message:
+          "REQUIRE_COMPLETE: not complete: 1 finished, 1 running of 2 candidates",
+      },
+      verdict.failures[1],
+    ],
+  });
 });
 
 Deno.test("REQUIRE_COMPLETE fails while a candidate is running, and with nothing finished", () => {
@@ -229,7 +271,7 @@ Deno.test("REQUIRE_COMPLETE fails while a candidate is running, and with nothing
   );
   assert.equal(running.passed, false);
   assert.equal(
-    running.failures[0].message,
+    nameGateInputs(running).failures[0].message,
     "REQUIRE_COMPLETE: not complete: 1 finished, 1 running of 2 candidates",
   );
   assert.equal(

@@ -22,9 +22,13 @@ import {
   type FakeFault,
   type FakeProject,
   type FakeRun,
+  type FakeWandb,
   startFakeWandb,
 } from "../testing/fake_wandb/server.ts";
-import { startFakeGithub } from "../testing/fake_github/server.ts";
+import {
+  type FakeGithub,
+  startFakeGithub,
+} from "../testing/fake_github/server.ts";
 import { DEMO_API_KEY } from "../testing/fake_wandb/sample_data.ts";
 
 const KEY = DEMO_API_KEY;
@@ -308,7 +312,21 @@ function assertInertMarkdown(markdown: string): void {
   }
 }
 
-Deno.test("hostile run data cannot add an output, issue a command, break the CSV or inject HTML", async (t) => {
+/** The fake W&B serving the hostile project, a fake GitHub for pull request 7, and a folder the CLI may write in. */
+interface HostileFixture {
+  fake: FakeWandb;
+  github: FakeGithub;
+  dir: string;
+  /** The hostile inputs, pointed at the fake and the folder. */
+  common: Record<string, string>;
+  /** Runs cli.ts with `env`, granted the folder only. */
+  run(env: Record<string, string>): Promise<CommandResult>;
+}
+
+/** Runs `body` against a fresh {@linkcode HostileFixture}, closing it afterwards. */
+async function withHostileRuns(
+  body: (fixture: HostileFixture) => Promise<void>,
+): Promise<void> {
   const fake = startFakeWandb({ projects: [hostileProject()], apiKeys: [KEY] });
   const github = startFakeGithub({
     token: TOKEN,
@@ -317,46 +335,77 @@ Deno.test("hostile run data cannot add an output, issue a command, break the CSV
   });
   const folder = await tempFolder();
   const dir = folder.path;
-  const common = {
-    ...HOSTILE_INPUTS,
-    INPUT_WANDB_BASE_URL: fake.url,
-    INPUT_OUTPUT_PATH: `${dir}/wandb_report.csv`,
-    INPUT_REPORT_MARKDOWN: `${dir}/wandb_report.md`,
-  };
   try {
+    await body({
+      fake,
+      github,
+      dir,
+      common: {
+        ...HOSTILE_INPUTS,
+        INPUT_WANDB_BASE_URL: fake.url,
+        INPUT_OUTPUT_PATH: `${dir}/wandb_report.csv`,
+        INPUT_REPORT_MARKDOWN: `${dir}/wandb_report.md`,
+      },
+      run: (env) => runCli(env, { folder: dir }),
+    });
+  } finally {
+    await fake.close();
+    await github.close();
+    await folder.remove();
+  }
+}
+
+/** Runs the CLI as a pull request's job does: every report, the outputs file, the job summary and the PR comment. */
+async function runInsideActions(
+  { dir, common, github, run }: HostileFixture,
+): Promise<{ result: CommandResult; files: Record<string, string> }> {
+  const eventPath = `${dir}/event.json`;
+  await Deno.writeTextFile(
+    eventPath,
+    JSON.stringify({ pull_request: { number: 7 } }),
+  );
+  await Deno.writeTextFile(`${dir}/github_output`, "");
+  await Deno.writeTextFile(`${dir}/step_summary.md`, "");
+  const result = await run({
+    ...common,
+    INPUT_REPORT_JSON: `${dir}/wandb_report.json`,
+    INPUT_COMMENT: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_OUTPUT: `${dir}/github_output`,
+    GITHUB_STEP_SUMMARY: `${dir}/step_summary.md`,
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: "octo/model",
+  });
+  return { result, files: await readTree(dir) };
+}
+
+Deno.test("inside GitHub Actions, hostile run data adds no output, issues no command, and reaches the CSV, the reports and the PR comment as text", async (t) => {
+  await withHostileRuns(async (fixture) => {
+    const { dir, fake, github } = fixture;
+    const { result, files } = await runInsideActions(fixture);
+    assert.equal(result.code, 0, result.stderr);
     await t.step(
-      "inside GitHub Actions: outputs file, summary, reports and the PR comment",
-      async () => {
-        const eventPath = `${dir}/event.json`;
-        await Deno.writeTextFile(
-          eventPath,
-          JSON.stringify({ pull_request: { number: 7 } }),
-        );
-        await Deno.writeTextFile(`${dir}/github_output`, "");
-        await Deno.writeTextFile(`${dir}/step_summary.md`, "");
-        const result = await runCli({
-          ...common,
-          INPUT_REPORT_JSON: `${dir}/wandb_report.json`,
-          INPUT_COMMENT: "true",
-          GITHUB_ACTIONS: "true",
-          GITHUB_OUTPUT: `${dir}/github_output`,
-          GITHUB_STEP_SUMMARY: `${dir}/step_summary.md`,
-          GITHUB_TOKEN: TOKEN,
-          GITHUB_EVENT_PATH: eventPath,
-          GITHUB_API_URL: github.url,
-          GITHUB_REPOSITORY: "octo/model",
-        }, { folder: dir });
-        assert.equal(result.code, 0, result.stderr);
+      "the log issues only the mask and the gate annotations",
+      () => {
         assert.deepEqual(commandLines(result.stdout), [`::add-mask::${KEY}`]);
         assert.deepEqual(commandLines(result.stderr), GATE_ANNOTATIONS);
         assert.match(result.stderr, /^\[debug\] /m, "debug lines were printed");
-
-        const files = await readTree(dir);
-        assert.deepEqual(
-          readOutputsFile(files[`${dir}/github_output`]),
-          EXPECTED_OUTPUTS,
-        );
-        assertHostileCsv(files[`${dir}/wandb_report.csv`]);
+      },
+    );
+    await t.step("the outputs file holds exactly the expected outputs", () => {
+      assert.deepEqual(
+        readOutputsFile(files[`${dir}/github_output`]),
+        EXPECTED_OUTPUTS,
+      );
+    });
+    await t.step("the CSV holds each value as W&B gave it", () => {
+      assertHostileCsv(files[`${dir}/wandb_report.csv`]);
+    });
+    await t.step(
+      "the Markdown report, the job summary and the PR comment show it as text",
+      () => {
         const markdown = files[`${dir}/wandb_report.md`];
         // Links go to the app URL derived from the base URL: here the fake's own.
         assertInertMarkdown(
@@ -368,96 +417,88 @@ Deno.test("hostile run data cannot add an output, issue a command, break the CSV
           github.comments[0].body,
           `<!-- wandb-runs-report:default -->\n${markdown}`,
         );
-
-        const json = JSON.parse(files[`${dir}/wandb_report.json`]);
-        assert.deepEqual(
-          json.runs.map((run: Record<string, unknown>) => [
-            run.displayName,
-            run.state,
-            run.tags,
-          ]),
-          [
-            [NAME_COMMANDS, "finished", TAGS],
-            [NAME_OUTPUTS, "finished", []],
-            ["still-going", STATE_COMMANDS, []],
-            [NAME_MARKUP, "finished", ["baseline"]],
-          ],
-        );
-        assert.deepEqual(json.selection, { githubSha: SHA });
-        assert.equal(json.runs[0].config.note, NOTE);
-        assert.equal(json.runs[0].metrics.comment, COMMENT_METRIC);
-        assert.deepEqual(
-          json.gate.failures.map((failure: { message: string }) =>
-            failure.message
-          ),
-          GATE_FAILURE_MESSAGES,
-        );
       },
     );
-
-    await t.step(
-      "outside Actions: NAME=value lines, one per output",
-      async () => {
-        const result = await runCli(common, { folder: dir });
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(runnerLines(result.stdout), [
-          ...Object.entries(EXPECTED_OUTPUTS).slice(0, -1).map((
-            [name, value],
-          ) => `${name}=${value}`),
-          "GATE_FAILURES=evil-1 ::set-output name=NUM_FINISHED::999 ::add-mask::evil ::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9" +
-          `\\n${DELIMITER_GUESS} NUM_FINISHED=999 BOOL_PASSED<<EOF True EOF (evil0002): acc = 0.25, needs acc >= 0.9`,
-        ]);
-        assert.deepEqual(commandLines(result.stdout + result.stderr), []);
-        assert.ok(
-          runnerLines(result.stderr).includes(
-            "Error: Gate: evil-1 ::set-output name=NUM_FINISHED::999 ::add-mask::evil ::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9",
-          ),
-          result.stderr,
-        );
-        assertHostileCsv(await Deno.readTextFile(`${dir}/wandb_report.csv`));
-      },
-    );
-
-    await t.step(
-      "inside Actions without $GITHUB_OUTPUT: the printed outputs issue no command",
-      async () => {
-        const result = await runCli({ ...common, GITHUB_ACTIONS: "true" }, {
-          folder: dir,
-        });
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(commandLines(result.stdout), [`::add-mask::${KEY}`]);
-        assert.equal(runnerLines(result.stdout).length, 1 + 14);
-        assert.deepEqual(commandLines(result.stderr), GATE_ANNOTATIONS);
-      },
-    );
-
-    await t.step(
-      "waiting for runs: the progress line shows a hostile state as text",
-      async () => {
-        const result = await runCli({
-          ...common,
-          INPUT_WAIT_TIMEOUT: "1m",
-          INPUT_POLL_INTERVAL: "1s",
-          GITHUB_ACTIONS: "true",
-        }, { folder: dir });
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(commandLines(result.stderr), [
-          "::group::Waiting for the candidate runs to finish",
-          "::endgroup::",
-          ...GATE_ANNOTATIONS,
-        ]);
-        assert.match(
-          result.stderr,
-          /^poll 1 after \d+s: 2 finished, 1 running ::set-output name=num_running::0 # #\[set-output name=bool_complete;\]true <b>x<\/b>$/m,
-        );
-      },
-    );
-  } finally {
-    await fake.close();
-    await github.close();
-    await folder.remove();
-  }
+    await t.step("the JSON report holds each value as W&B gave it", () => {
+      assertHostileJson(files[`${dir}/wandb_report.json`]);
+    });
+  });
 });
+
+/** Checks a JSON report holds the hostile runs' names, states, tags, values and gate failures as W&B gave them. */
+function assertHostileJson(text: string): void {
+  const json = JSON.parse(text);
+  assert.deepEqual(
+    json.runs.map((run: Record<string, unknown>) => [
+      run.displayName,
+      run.state,
+      run.tags,
+    ]),
+    [
+      [NAME_COMMANDS, "finished", TAGS],
+      [NAME_OUTPUTS, "finished", []],
+      ["still-going", STATE_COMMANDS, []],
+      [NAME_MARKUP, "finished", ["baseline"]],
+    ],
+  );
+  assert.deepEqual(json.selection, { githubSha: SHA });
+  assert.equal(json.runs[0].config.note, NOTE);
+  assert.equal(json.runs[0].metrics.comment, COMMENT_METRIC);
+  assert.deepEqual(
+    json.gate.failures.map((failure: { message: string }) => failure.message),
+    GATE_FAILURE_MESSAGES,
+  );
+}
+
+Deno.test("outside Actions, hostile run data prints one NAME=value line per output and issues no command", () =>
+  withHostileRuns(async ({ common, dir, run }) => {
+    const result = await run(common);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(runnerLines(result.stdout), [
+      ...Object.entries(EXPECTED_OUTPUTS).slice(0, -1).map((
+        [name, value],
+      ) => `${name}=${value}`),
+      "GATE_FAILURES=evil-1 ::set-output name=NUM_FINISHED::999 ::add-mask::evil ::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9" +
+      `\\n${DELIMITER_GUESS} NUM_FINISHED=999 BOOL_PASSED<<EOF True EOF (evil0002): acc = 0.25, needs acc >= 0.9`,
+    ]);
+    assert.deepEqual(commandLines(result.stdout + result.stderr), []);
+    assert.ok(
+      runnerLines(result.stderr).includes(
+        "Error: Gate: evil-1 ::set-output name=NUM_FINISHED::999 ::add-mask::evil ::stop-commands::pwned %0A # #[set-output name=BOOL_PASSED;]True (evil0001): acc = 0.5, needs acc >= 0.9",
+      ),
+      result.stderr,
+    );
+    assertHostileCsv(await Deno.readTextFile(`${dir}/wandb_report.csv`));
+  }));
+
+Deno.test("inside Actions without $GITHUB_OUTPUT, the outputs printed from hostile run data issue no command", () =>
+  withHostileRuns(async ({ common, run }) => {
+    const result = await run({ ...common, GITHUB_ACTIONS: "true" });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(commandLines(result.stdout), [`::add-mask::${KEY}`]);
+    assert.equal(runnerLines(result.stdout).length, 1 + 14);
+    assert.deepEqual(commandLines(result.stderr), GATE_ANNOTATIONS);
+  }));
+
+Deno.test("waiting for runs, the progress line shows a hostile state as text", () =>
+  withHostileRuns(async ({ common, run }) => {
+    const result = await run({
+      ...common,
+      INPUT_WAIT_TIMEOUT: "1m",
+      INPUT_POLL_INTERVAL: "1s",
+      GITHUB_ACTIONS: "true",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(commandLines(result.stderr), [
+      "::group::Waiting for the candidate runs to finish",
+      "::endgroup::",
+      ...GATE_ANNOTATIONS,
+    ]);
+    assert.match(
+      result.stderr,
+      /^poll 1 after \d+s: 2 finished, 1 running ::set-output name=num_running::0 # #\[set-output name=bool_complete;\]true <b>x<\/b>$/m,
+    );
+  }));
 
 // --- server error messages -------------------------------------------------
 
@@ -466,6 +507,46 @@ const SERVER_PAYLOAD =
 /** The payload as one escaped annotation line shows it. */
 const SERVER_PAYLOAD_SHOWN =
   "boom ::set-output name=NUM_FINISHED::999 ::add-mask::boom ::stop-commands::pwned %250A # #[set-output name=BOOL_PASSED;]True # #vso[task.setvariable variable=x]1 <img src=x onerror=alert(1)>";
+
+/** W&B answering HTTP `status` with the payload as its JSON error message. */
+function jsonError(status: number): FakeFault {
+  return {
+    kind: "status",
+    status,
+    body: JSON.stringify({ errors: [{ message: SERVER_PAYLOAD }] }),
+  };
+}
+
+/** Each way a server's message reaches the log: what W&B does, the faults queued, and the one error line shown. */
+const SERVER_ERROR_CASES: [string, FakeFault[], string][] = [
+  [
+    "a GraphQL error with HTTP 200",
+    [{ kind: "graphqlErrors", errors: [{ message: SERVER_PAYLOAD }] }],
+    `::error::W&B answered with an error: ${SERVER_PAYLOAD_SHOWN}`,
+  ],
+  [
+    "HTTP 400 with a JSON error",
+    [jsonError(400)],
+    `::error::W&B answered HTTP 400: ${SERVER_PAYLOAD_SHOWN}`,
+  ],
+  [
+    "HTTP 401",
+    [jsonError(401)],
+    `::error::WANDB_API_KEY: W&B refused the API key (HTTP 401: ${SERVER_PAYLOAD_SHOWN}); check that the key is valid and can read the project`,
+  ],
+  [
+    "HTTP 502 with an HTML page, five times over",
+    Array.from({ length: 5 }, () => ({
+      kind: "status" as const,
+      status: 502,
+      body: `<html>${SERVER_PAYLOAD}</html>`,
+      contentType: "text/html",
+      retryAfter: "0",
+    })),
+    // Quoted and cut at 120 characters, then escaped.
+    '::error::W&B answered HTTP 502: "<html>boom ::set-output name=NUM_FINISHED::999 ::add-mask::boom ::stop-commands::pwned %250A # #[set-output name=BOOL_PASSE…" (gave up after 5 attempts in N s)',
+  ],
+];
 
 Deno.test("a server's error message is one escaped error line that issues no command", async (t) => {
   const fake = startFakeWandb({ projects: [hostileProject()], apiKeys: [KEY] });
@@ -479,50 +560,17 @@ Deno.test("a server's error message is one escaped error line that issues no com
     GITHUB_ACTIONS: "true",
     GITHUB_OUTPUT: `${dir}/github_output`,
   };
-  const jsonError = (status: number) => ({
-    kind: "status" as const,
-    status,
-    body: JSON.stringify({ errors: [{ message: SERVER_PAYLOAD }] }),
-  });
-  const cases: [string, FakeFault[], string][] = [
-    [
-      "a GraphQL error with HTTP 200",
-      [{ kind: "graphqlErrors", errors: [{ message: SERVER_PAYLOAD }] }],
-      `::error::W&B answered with an error: ${SERVER_PAYLOAD_SHOWN}`,
-    ],
-    [
-      "HTTP 400 with a JSON error",
-      [jsonError(400)],
-      `::error::W&B answered HTTP 400: ${SERVER_PAYLOAD_SHOWN}`,
-    ],
-    [
-      "HTTP 401",
-      [jsonError(401)],
-      `::error::WANDB_API_KEY: W&B refused the API key (HTTP 401: ${SERVER_PAYLOAD_SHOWN}); check that the key is valid and can read the project`,
-    ],
-    [
-      "HTTP 502 with an HTML page, five times over",
-      Array.from({ length: 5 }, () => ({
-        kind: "status" as const,
-        status: 502,
-        body: `<html>${SERVER_PAYLOAD}</html>`,
-        contentType: "text/html",
-        retryAfter: "0",
-      })),
-      // Quoted and cut at 120 characters, then escaped.
-      '::error::W&B answered HTTP 502: "<html>boom ::set-output name=NUM_FINISHED::999 ::add-mask::boom ::stop-commands::pwned %250A # #[set-output name=BOOL_PASSE…" (gave up after 5 attempts in N s)',
-    ],
-  ];
   try {
-    for (const [name, faults, errorLine] of cases) {
+    for (const [name, faults, errorLine] of SERVER_ERROR_CASES) {
       await t.step(name, async () => {
         await Deno.writeTextFile(`${dir}/github_output`, "");
         fake.failNext(...faults);
         const result = await runCli(inputs, { folder: dir });
         assert.equal(result.code, 1, result.stderr);
         assert.deepEqual(commandLines(result.stdout), [`::add-mask::${KEY}`]);
+        // The time taken varies: whole seconds, or tenths under 10 s.
         const elapsed = (line: string) =>
-          line.replace(/ in \d+ s\)$/, " in N s)");
+          line.replace(/ in [\d.]+ s\)$/, " in N s)");
         assert.deepEqual(commandLines(result.stderr).map(elapsed), [errorLine]);
         assert.equal(elapsed(runnerLines(result.stderr).at(-1)!), errorLine);
         // Each retry was logged, debug or not, as plain text.
@@ -538,7 +586,7 @@ Deno.test("a server's error message is one escaped error line that issues no com
       });
     }
     await t.step("outside Actions: one plain Error: line", async () => {
-      fake.failNext(cases[0][1][0]);
+      fake.failNext(SERVER_ERROR_CASES[0][1][0]);
       const { GITHUB_ACTIONS: _, GITHUB_OUTPUT: __, ...plain } = inputs;
       const result = await runCli(plain, { folder: dir });
       assert.equal(result.code, 1, result.stderr);
@@ -572,13 +620,34 @@ function assertNoSecret(where: string, text: string): void {
   }
 }
 
-Deno.test("the API key and the token appear in no byte the program produces, whatever the server says", async (t) => {
-  let onRequest: ((index: number) => void) | undefined;
+/** The echo reached the error message, with the credentials redacted. */
+const ECHOED = /headers \{.*"authorization":"Basic \*\*\*".*\}, body \{/;
+
+/** A fake W&B and GitHub that may say anything, and a run of the CLI whose every byte is checked for a secret. */
+interface SecretsFixture {
+  project: FakeProject;
+  fake: FakeWandb;
+  github: FakeGithub;
+  /** Called with the index of each W&B request; unset by default. */
+  onRequest?: (index: number) => void;
+  /** Every input and runner variable, for a run in `dir`: debug, every file, the PR comment. */
+  everything(dir: string): Record<string, string>;
+  /** Runs the CLI in a fresh folder and checks every byte it produced: streams, files, comments. */
+  runAndCheck(
+    env: (dir: string) => Record<string, string>,
+    expectedCode: number,
+  ): Promise<CommandResult>;
+}
+
+/** Runs `body` against a fresh {@linkcode SecretsFixture}, closing it afterwards. */
+async function withSecretsChecked(
+  body: (fixture: SecretsFixture) => Promise<void>,
+): Promise<void> {
   const project = hostileProject();
   const fake = startFakeWandb({
     projects: [project],
     apiKeys: [KEY],
-    onRequest: (index) => onRequest?.(index),
+    onRequest: (index) => fixture.onRequest?.(index),
   });
   const github = startFakeGithub({
     token: TOKEN,
@@ -586,52 +655,70 @@ Deno.test("the API key and the token appear in no byte the program produces, wha
     pullNumber: 7,
   });
   const parent = await tempFolder();
-  const everything = (dir: string): Record<string, string> => ({
-    ...HOSTILE_INPUTS,
-    INPUT_WANDB_BASE_URL: fake.url,
-    INPUT_OUTPUT_PATH: `${dir}/wandb_report.csv`,
-    INPUT_REPORT_MARKDOWN: `${dir}/wandb_report.md`,
-    INPUT_REPORT_JSON: `${dir}/wandb_report.json`,
-    INPUT_COMMENT: "true",
-    GITHUB_ACTIONS: "true",
-    GITHUB_OUTPUT: `${dir}/github_output`,
-    GITHUB_STEP_SUMMARY: `${dir}/step_summary.md`,
-    GITHUB_TOKEN: TOKEN,
-    GITHUB_EVENT_PATH: `${dir}/event.json`,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: "octo/model",
-  });
-  /** Runs the CLI in a fresh folder and checks every byte it produced: streams, files, comments. */
-  const runAndCheck = async (
-    env: (dir: string) => Record<string, string>,
-    expectedCode: number,
-  ): Promise<CommandResult> => {
-    const dir = await Deno.makeTempDir({ dir: parent.path });
-    await Deno.writeTextFile(`${dir}/github_output`, "");
-    await Deno.writeTextFile(`${dir}/step_summary.md`, "");
-    await Deno.writeTextFile(
-      `${dir}/event.json`,
-      JSON.stringify({ pull_request: { number: 7 } }),
-    );
-    const result = await runCli(env(dir), { folder: dir });
-    assert.equal(result.code, expectedCode, result.stderr);
-    // The one line that must name the key: the mask that hides it in the log.
-    const stdout = runnerLines(result.stdout).filter((line) =>
-      line !== `::add-mask::${KEY}`
-    );
-    assertNoSecret("stdout", stdout.join("\n"));
-    assertNoSecret("stderr", result.stderr);
-    for (const [path, text] of Object.entries(await readTree(dir))) {
-      assertNoSecret(path, text);
-    }
-    for (const comment of github.comments) {
-      assertNoSecret(`comment ${comment.id}`, comment.body);
-    }
-    return result;
+  const fixture: SecretsFixture = {
+    project,
+    fake,
+    github,
+    everything: (dir) => ({
+      ...HOSTILE_INPUTS,
+      INPUT_WANDB_BASE_URL: fake.url,
+      INPUT_OUTPUT_PATH: `${dir}/wandb_report.csv`,
+      INPUT_REPORT_MARKDOWN: `${dir}/wandb_report.md`,
+      INPUT_REPORT_JSON: `${dir}/wandb_report.json`,
+      INPUT_COMMENT: "true",
+      GITHUB_ACTIONS: "true",
+      GITHUB_OUTPUT: `${dir}/github_output`,
+      GITHUB_STEP_SUMMARY: `${dir}/step_summary.md`,
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_EVENT_PATH: `${dir}/event.json`,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "octo/model",
+    }),
+    runAndCheck: (env, expectedCode) =>
+      runAndCheckSecrets(parent.path, github, env, expectedCode),
   };
-  /** The echo reached the error message, with the credentials redacted. */
-  const echoed = /headers \{.*"authorization":"Basic \*\*\*".*\}, body \{/;
   try {
+    await body(fixture);
+  } finally {
+    await fake.close();
+    await github.close();
+    await parent.remove();
+  }
+}
+
+/** Runs the CLI in a fresh folder under `parent` and checks every byte it produced: streams, files, comments. */
+async function runAndCheckSecrets(
+  parent: string,
+  github: FakeGithub,
+  env: (dir: string) => Record<string, string>,
+  expectedCode: number,
+): Promise<CommandResult> {
+  const dir = await Deno.makeTempDir({ dir: parent });
+  await Deno.writeTextFile(`${dir}/github_output`, "");
+  await Deno.writeTextFile(`${dir}/step_summary.md`, "");
+  await Deno.writeTextFile(
+    `${dir}/event.json`,
+    JSON.stringify({ pull_request: { number: 7 } }),
+  );
+  const result = await runCli(env(dir), { folder: dir });
+  assert.equal(result.code, expectedCode, result.stderr);
+  // The one line that must name the key: the mask that hides it in the log.
+  const stdout = runnerLines(result.stdout).filter((line) =>
+    line !== `::add-mask::${KEY}`
+  );
+  assertNoSecret("stdout", stdout.join("\n"));
+  assertNoSecret("stderr", result.stderr);
+  for (const [path, text] of Object.entries(await readTree(dir))) {
+    assertNoSecret(path, text);
+  }
+  for (const comment of github.comments) {
+    assertNoSecret(`comment ${comment.id}`, comment.body);
+  }
+  return result;
+}
+
+Deno.test("the API key and the token appear in no byte of a run that succeeds, inside Actions or outside", async (t) => {
+  await withSecretsChecked(async ({ everything, runAndCheck, github }) => {
     await t.step("success: debug, every file, the PR comment", async () => {
       await runAndCheck(everything, 0);
       assert.equal(github.comments.length, 1);
@@ -644,12 +731,17 @@ Deno.test("the API key and the token appear in no byte the program produces, wha
         return env;
       }, 0);
     });
+  });
+});
+
+Deno.test("the API key appears in no byte when W&B echoes the request back, headers and body", async (t) => {
+  await withSecretsChecked(async ({ fake, everything, runAndCheck }) => {
     await t.step(
       "W&B echoes the request (headers and body) in its error",
       async () => {
         fake.failNext({ kind: "echoRequest" });
         const result = await runAndCheck(everything, 1);
-        assert.match(result.stderr, echoed);
+        assert.match(result.stderr, ECHOED);
       },
     );
     await t.step("W&B echoes the request in a 503, then answers", async () => {
@@ -661,7 +753,7 @@ Deno.test("the API key and the token appear in no byte the program produces, wha
             "W&B request attempt 1 of 5 failed: W&B answered HTTP 503: ",
           )
         ) ?? "",
-        echoed,
+        ECHOED,
       );
     });
     await t.step("a key given with white space around it, echoed", async () => {
@@ -670,91 +762,98 @@ Deno.test("the API key and the token appear in no byte the program produces, wha
         ...everything(dir),
         INPUT_WANDB_API_KEY: ` ${KEY}\n`,
       }), 1);
-      assert.match(result.stderr, echoed);
+      assert.match(result.stderr, ECHOED);
     });
-    await t.step(
-      "HTTP 401 whose message repeats the key, plain and as Basic",
-      async () => {
-        fake.failNext({
-          kind: "status",
-          status: 401,
-          body: JSON.stringify({
-            errors: [{ message: `invalid key ${KEY} (Basic ${BASIC})` }],
-          }),
-        });
-        const result = await runAndCheck(everything, 1);
-        assert.match(result.stderr, /invalid key \*\*\* \(Basic \*\*\*\)/);
-      },
+  });
+});
+
+Deno.test("the API key appears in no byte when waiting for a running candidate meets an echo on the way", async () => {
+  await withSecretsChecked(async (fixture) => {
+    const { project, fake, everything, runAndCheck } = fixture;
+    const running = project.runs[2];
+    const state = running.state;
+    running.state = "running";
+    const first = fake.requests.length;
+    fixture.onRequest = (index) => {
+      if (index === first + 1) running.state = "finished";
+    };
+    // The first poll is answered as usual (a zero delay); the second is echoed once, then answered.
+    fake.failNext(
+      { kind: "delay", ms: 0 },
+      { kind: "echoRequest", status: 503, retryAfter: "0" },
     );
-    await t.step(
-      "a GraphQL error that repeats the key, in a page that is not JSON",
-      async () => {
-        fake.failNext({
-          kind: "graphqlErrors",
-          errors: [{ message: `no access for key=${KEY}` }],
-        });
-        await runAndCheck(everything, 1);
-        fake.failNext(
-          ...Array.from({ length: 5 }, () => ({
-            kind: "status" as const,
-            status: 502,
-            body: `<pre>Authorization: Basic ${BASIC}\nkey ${KEY}</pre>`,
-            contentType: "text/html",
-            retryAfter: "0",
-          })),
-        );
-        const result = await runAndCheck(everything, 1);
-        assert.match(result.stderr, /Basic \*\*\*/);
-      },
-    );
-    await t.step(
-      "waiting for a running candidate, with an echo on the way",
-      async () => {
-        const running = project.runs[2];
-        const state = running.state;
-        running.state = "running";
-        const first = fake.requests.length;
-        onRequest = (index) => {
-          if (index === first + 1) running.state = "finished";
-        };
-        // The first poll is answered as usual (a zero delay); the second is echoed once, then answered.
-        fake.failNext(
-          { kind: "delay", ms: 0 },
-          { kind: "echoRequest", status: 503, retryAfter: "0" },
-        );
-        try {
-          const result = await runAndCheck((dir) => ({
-            ...everything(dir),
-            INPUT_WAIT_TIMEOUT: "1m",
-            INPUT_POLL_INTERVAL: "1s",
-          }), 0);
-          assert.match(result.stderr, /^poll 2 after [\d.]+s: 3 finished$/m);
-          assert.match(result.stderr, echoed);
-        } finally {
-          running.state = state;
-          onRequest = undefined;
-        }
-      },
-    );
-    await t.step("GitHub refuses the token and repeats it", async () => {
-      github.failNext({
-        status: 401,
-        body: JSON.stringify({ message: `Bad credentials: ${TOKEN}` }),
-      });
-      const result = await runAndCheck(everything, 1);
-      assert.match(result.stderr, /Bad credentials: \*\*\*/);
-    });
-    await t.step("a bad input", async () => {
-      await runAndCheck(
-        (dir) => ({ ...everything(dir), INPUT_PAGE_SIZE: "0" }),
-        2,
+    try {
+      const result = await runAndCheck((dir) => ({
+        ...everything(dir),
+        INPUT_WAIT_TIMEOUT: "1m",
+        INPUT_POLL_INTERVAL: "1s",
+      }), 0);
+      assert.match(result.stderr, /^poll 2 after [\d.]+s: 3 finished$/m);
+      assert.match(result.stderr, ECHOED);
+    } finally {
+      running.state = state;
+      fixture.onRequest = undefined;
+    }
+  });
+});
+
+Deno.test("the API key and the token appear in no byte when a server's error message repeats them", async (t) => {
+  await withSecretsChecked(
+    async ({ fake, github, everything, runAndCheck }) => {
+      await t.step(
+        "HTTP 401 whose message repeats the key, plain and as Basic",
+        async () => {
+          fake.failNext({
+            kind: "status",
+            status: 401,
+            body: JSON.stringify({
+              errors: [{ message: `invalid key ${KEY} (Basic ${BASIC})` }],
+            }),
+          });
+          const result = await runAndCheck(everything, 1);
+          assert.match(result.stderr, /invalid key \*\*\* \(Basic \*\*\*\)/);
+        },
       );
-    });
-  } finally {
-    await fake.close();
-    await github.close();
-    await parent.remove();
-  }
+      await t.step(
+        "a GraphQL error that repeats the key, in a page that is not JSON",
+        async () => {
+          fake.failNext({
+            kind: "graphqlErrors",
+            errors: [{ message: `no access for key=${KEY}` }],
+          });
+          await runAndCheck(everything, 1);
+          fake.failNext(
+            ...Array.from({ length: 5 }, () => ({
+              kind: "status" as const,
+              status: 502,
+              body: `<pre>Authorization: Basic ${BASIC}\nkey ${KEY}</pre>`,
+              contentType: "text/html",
+              retryAfter: "0",
+            })),
+          );
+          const result = await runAndCheck(everything, 1);
+          assert.match(result.stderr, /Basic \*\*\*/);
+        },
+      );
+      await t.step("GitHub refuses the token and repeats it", async () => {
+        github.failNext({
+          status: 401,
+          body: JSON.stringify({ message: `Bad credentials: ${TOKEN}` }),
+        });
+        const result = await runAndCheck(everything, 1);
+        assert.match(result.stderr, /Bad credentials: \*\*\*/);
+      });
+    },
+  );
+});
+
+Deno.test("the API key and the token appear in no byte when an input is refused", async () => {
+  await withSecretsChecked(async ({ everything, runAndCheck }) => {
+    await runAndCheck(
+      (dir) => ({ ...everything(dir), INPUT_PAGE_SIZE: "0" }),
+      2,
+    );
+  });
 });
 
 // --- list inputs that attack the original's eval() -------------------------

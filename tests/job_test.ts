@@ -108,21 +108,13 @@ function url(fake: FakeWandb, runId: string) {
   return `${fake.url}/github/predict-issue-labels/runs/${runId}`;
 }
 
-Deno.test("original scenario: by SHA with baselines ['baseline', 'reference']", async () => {
-  const scenario = await runScenario({
-    FILTER_GITHUB_SHA: DEMO_SHA,
-    BASELINE_TAGS: "['baseline', 'reference']",
-    DISPLAY_METRICS: "['acc', 'loss', 'val_acc', 'val_loss']",
-    DISPLAY_CONFIG_VARS: "['docker_digest', 'learning_rate']",
-  });
-  assert.equal(scenario.error, undefined);
-  assert.deepEqual(scenario.outputs, DEMO_SHA_OUTPUTS);
-  const { fake } = scenario;
+/** The CSV the original action wrote for the demo project by SHA, baselines ['baseline', 'reference'], every metric and two config vars. */
+function demoShaCsv(fake: FakeWandb): string[][] {
   const other = "1b7e4d2f9c03a8e5b6d1f4a7c2e9b0d3f5a8c6e1";
   const digest =
     "sha256:4c1e2a0f9d7b3e5a6c8d0f1b2a3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
   const project = ["github", "predict-issue-labels"];
-  assert.deepEqual(scenario.csv, [
+  return [
     [
       ...HEADER,
       "acc",
@@ -229,7 +221,20 @@ Deno.test("original scenario: by SHA with baselines ['baseline', 'reference']", 
       "0.001",
       "baseline",
     ],
-  ]);
+  ];
+}
+
+Deno.test("original scenario: by SHA with baselines ['baseline', 'reference']", async () => {
+  const scenario = await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "['baseline', 'reference']",
+    DISPLAY_METRICS: "['acc', 'loss', 'val_acc', 'val_loss']",
+    DISPLAY_CONFIG_VARS: "['docker_digest', 'learning_rate']",
+  });
+  assert.equal(scenario.error, undefined);
+  assert.deepEqual(scenario.outputs, DEMO_SHA_OUTPUTS);
+  const { fake } = scenario;
+  assert.deepEqual(scenario.csv, demoShaCsv(fake));
   assert.equal(fake.requests.length, 1, "both sets travel in one request");
   assertNoKeyAnywhere(scenario);
 });
@@ -313,93 +318,114 @@ Deno.test("nothing matched: a header-only CSV and zero counts", async () => {
   assert.equal(scenario.outputs.NUM_CANDIDATES, "0");
 });
 
-Deno.test("W&B failures: retried when worth it, else a clear error and no files", async (t) => {
-  const previousCsv = "previous,report\n";
-  const cases: {
-    name: string;
-    faults: FakeFault[];
-    sleeps: number[];
-    message?: RegExp;
-  }[] = [
-    {
-      name: "429 with Retry-After, then success",
-      faults: [{ kind: "status", status: 429, retryAfter: "3" }],
-      sleeps: [3000],
-    },
-    {
-      name: "503 twice, then success",
-      faults: [{ kind: "status", status: 503 }, {
-        kind: "status",
-        status: 503,
-      }],
-      sleeps: [2000, 4000],
-    },
-    {
-      name: "401: no retry",
-      faults: [{
-        kind: "status",
-        status: 401,
-        body: JSON.stringify({
-          errors: [{ message: "permission denied" }],
-        }),
-      }],
-      sleeps: [],
-      message:
-        /^WANDB_API_KEY: W&B refused the API key \(HTTP 401: permission denied\)/,
-    },
-    {
-      name: "a body that is not JSON, then success",
-      faults: [{
-        kind: "rawBody",
-        body: "<html><body>Bad gateway</body></html>",
-        contentType: "text/html",
-      }],
-      sleeps: [2000],
-    },
-    {
-      name: "GraphQL errors with HTTP 200",
-      faults: [{
-        kind: "graphqlErrors",
-        errors: [{ message: "query cost exceeded" }],
-        data: { project: null },
-      }],
-      sleeps: [],
-      message: /^W&B answered with an error: query cost exceeded$/,
-    },
-    {
-      name: "a run node missing its state",
-      faults: [{
-        kind: "transform",
-        transform: (body) => {
-          delete body.data.project.candidates.edges[0].node.state;
-          return body;
-        },
-      }],
-      sleeps: [],
-      message:
-        /^W&B answered malformed data for run "15u8cbod" at data\.project\.candidates\.edges\.0\.node\.state: /,
-    },
-    {
-      name: "500 on every attempt",
-      faults: Array(5).fill({ kind: "status", status: 500 }),
-      sleeps: [2000, 4000, 8000, 16000],
-      message: /^W&B answered HTTP 500: .*\(gave up after 5 attempts/,
-    },
-  ];
-  for (const { name, faults, sleeps, message } of cases) {
+/** Runs the demo query by SHA with `faults` queued, over a workspace holding an earlier CSV. */
+async function runWithWandbFaults(faults: FakeFault[]): Promise<Scenario> {
+  return await runScenario({
+    FILTER_GITHUB_SHA: DEMO_SHA,
+    BASELINE_TAGS: "baseline",
+  }, { faults, previousCsv: "previous,report\n" });
+}
+
+/** W&B failures worth retrying, each with the waits taken before the answer that succeeds. */
+const RETRIED_FAULTS: {
+  name: string;
+  faults: FakeFault[];
+  sleeps: number[];
+}[] = [
+  {
+    name: "429 with Retry-After, then success",
+    faults: [{ kind: "status", status: 429, retryAfter: "3" }],
+    sleeps: [3000],
+  },
+  {
+    name: "503 twice, then success",
+    faults: [{ kind: "status", status: 503 }, {
+      kind: "status",
+      status: 503,
+    }],
+    sleeps: [2000, 4000],
+  },
+  {
+    name: "a body that is not JSON, then success",
+    faults: [{
+      kind: "rawBody",
+      body: "<html><body>Bad gateway</body></html>",
+      contentType: "text/html",
+    }],
+    sleeps: [2000],
+  },
+];
+
+Deno.test("W&B failures worth retrying are retried with backoff, then the job succeeds", async (t) => {
+  for (const { name, faults, sleeps } of RETRIED_FAULTS) {
     await t.step(name, async () => {
-      const scenario = await runScenario({
-        FILTER_GITHUB_SHA: DEMO_SHA,
-        BASELINE_TAGS: "baseline",
-      }, { faults, previousCsv });
+      const scenario = await runWithWandbFaults(faults);
       assert.deepEqual(scenario.sleeps, sleeps);
       assertNoKeyAnywhere(scenario);
-      if (message === undefined) {
-        assert.equal(scenario.error, undefined);
-        assert.equal(scenario.outputs.NUM_FINISHED, "3");
-        assert.equal(scenario.csv?.length, 6);
-        return;
-      }
+      assert.equal(scenario.error, undefined);
+      assert.equal(scenario.outputs.NUM_FINISHED, "3");
+      assert.equal(scenario.csv?.length, 6);
+    });
+  }
+});
+
+/** W&B failures that end the job: the waits taken first, and the error it ends with. */
+const FAILING_FAULTS: {
+  name: string;
+  faults: FakeFault[];
+  sleeps: number[];
+  message: RegExp;
+}[] = [
+  {
+    name: "401: no retry",
+    faults: [{
+      kind: "status",
+      status: 401,
+      body: JSON.stringify({
+        errors: [{ message: "permission denied" }],
+      }),
+    }],
+    sleeps: [],
+    message:
+      /^WANDB_API_KEY: W&B refused the API key \(HTTP 401: permission denied\)/,
+  },
+  {
+    name: "GraphQL errors with HTTP 200",
+    faults: [{
+      kind: "graphqlErrors",
+      errors: [{ message: "query cost exceeded" }],
+      data: { project: null },
+    }],
+    sleeps: [],
+    message: /^W&B answered with an error: query cost exceeded$/,
+  },
+  {
+    name: "a run node missing its state",
+    faults: [{
+      kind: "transform",
+      transform: (body) => {
+        delete body.data.project.candidates.edges[0].node.state;
+        return body;
+      },
+    }],
+    sleeps: [],
+    message:
+      /^W&B answered malformed data for run "15u8cbod" at data\.project\.candidates\.edges\.0\.node\.state: /,
+  },
+  {
+    name: "500 on every attempt",
+    faults: Array(5).fill({ kind: "status", status: 500 }),
+    sleeps: [2000, 4000, 8000, 16000],
+    message: /^W&B answered HTTP 500: .*\(gave up after 5 attempts/,
+  },
+];
+
+Deno.test("W&B failures not worth retrying, or retried to the limit, end in one clear line, no outputs and the previous CSV untouched", async (t) => {
+  for (const { name, faults, sleeps, message } of FAILING_FAULTS) {
+    await t.step(name, async () => {
+      const scenario = await runWithWandbFaults(faults);
+      assert.deepEqual(scenario.sleeps, sleeps);
+      assertNoKeyAnywhere(scenario);
       assert.match(scenario.error?.message ?? "", message);
       assert.ok(!scenario.error!.message.includes("\n"));
       assert.deepEqual(scenario.outputs, {}, "no outputs on failure");

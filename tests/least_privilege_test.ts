@@ -17,7 +17,11 @@ import {
 } from "./_helpers.ts";
 import { DENO_VERSION, ROOT, runActionStep } from "./_action_step.ts";
 import { DEMO_API_KEY, DEMO_SHA } from "../testing/fake_wandb/sample_data.ts";
-import { startFakeGithub } from "../testing/fake_github/server.ts";
+import {
+  type FakeGithub,
+  startFakeGithub,
+} from "../testing/fake_github/server.ts";
+import type { FakeWandb } from "../testing/fake_wandb/server.ts";
 
 const TOKEN = "ghs_" + "p".repeat(36);
 
@@ -71,7 +75,21 @@ async function recordDenoArguments(
   }
 }
 
-Deno.test("in every mode the CLI runs with exactly the permissions it needs, and works", async (t) => {
+/** The demo W&B, a GitHub for pull request 3 and its event file: what every mode may reach. */
+interface ModeFixture {
+  wandb: FakeWandb;
+  github: FakeGithub;
+  parent: string;
+  eventPath: string;
+  /** The inputs every mode starts from: the demo query by SHA. */
+  query: Record<string, string>;
+  /** The W&B requests since the last {@linkcode ModeFixture.resetPolls}. */
+  polls(): number;
+  resetPolls(): void;
+  close(): Promise<void>;
+}
+
+async function startModeFixture(): Promise<ModeFixture> {
   let polls = 0;
   const wandb = startDemoWandb(undefined, {
     onRequest: (_index, fake) => {
@@ -93,25 +111,146 @@ Deno.test("in every mode the CLI runs with exactly the permissions it needs, and
     eventPath,
     JSON.stringify({ pull_request: { number: 3 } }),
   );
-  const query = {
-    WANDB_API_KEY: DEMO_API_KEY,
-    PROJECT_NAME: "github/predict-issue-labels",
-    FILTER_GITHUB_SHA: DEMO_SHA,
-    BASELINE_TAGS: "baseline",
-    DISPLAY_METRICS: "acc",
-    WANDB_BASE_URL: wandb.url,
+  return {
+    wandb,
+    github,
+    parent: parent.path,
+    eventPath,
+    query: {
+      WANDB_API_KEY: DEMO_API_KEY,
+      PROJECT_NAME: "github/predict-issue-labels",
+      FILTER_GITHUB_SHA: DEMO_SHA,
+      BASELINE_TAGS: "baseline",
+      DISPLAY_METRICS: "acc",
+      WANDB_BASE_URL: wandb.url,
+    },
+    polls: () => polls,
+    resetPolls: () => {
+      polls = 0;
+    },
+    async close() {
+      await wandb.close();
+      await github.close();
+      await parent.remove();
+    },
   };
-  const modes: Record<string, Mode> = {
-    "CSV": {
-      inputs: query,
+}
+
+/** What a mode's run under the action's flags left behind. */
+interface ModeRun {
+  workspace: string;
+  runnerEnv: Record<string, string>;
+  tree: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+/**
+ * Checks a mode in two steps: the run: step grants exactly the flags the mode
+ * needs, and the CLI then works under them (`checkRun` adds the mode's own
+ * checks of what it wrote).
+ */
+async function checkMode(
+  t: Deno.TestContext,
+  fixture: ModeFixture,
+  mode: Mode & { name: string; checkRun?: (run: ModeRun) => void },
+): Promise<void> {
+  const workspace = `${fixture.parent}/${mode.name}`;
+  await Deno.mkdir(workspace);
+  const runnerEnv = { ...mode.runnerEnv };
+  if (runnerEnv.GITHUB_STEP_SUMMARY) {
+    runnerEnv.GITHUB_STEP_SUMMARY =
+      `${workspace}/${runnerEnv.GITHUB_STEP_SUMMARY}`;
+    await Deno.writeTextFile(runnerEnv.GITHUB_STEP_SUMMARY, "");
+  }
+  await t.step("the run: step grants exactly what the mode needs", async () => {
+    const args = await recordDenoArguments(mode.inputs, workspace, runnerEnv);
+    assertGrants(readFlags(args), { fixture, mode, workspace, runnerEnv });
+  });
+  await t.step("the CLI works under those flags", async () => {
+    fixture.resetPolls();
+    const result = await runActionStep(mode.inputs, workspace, runnerEnv);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /NotCapable|Requires .* access/);
+    const tree = await readTree(workspace);
+    const outputs = readOutputsFile(tree[`${workspace}/github_output`]);
+    assert.equal(outputs.NUM_CANDIDATES, "6");
+    assert.ok(tree[`${workspace}/wandb_report.csv`]);
+    assert.equal(
+      tree[`${workspace}/wandb_report.md`] !== undefined,
+      mode.markdown,
+    );
+    for (const file of mode.extraFiles) {
+      assert.ok(tree[`${workspace}/${file}`]);
+    }
+    mode.checkRun?.({ workspace, runnerEnv, tree, outputs });
+  });
+}
+
+/** Asserts the recorded command line: the fixed arguments, then exactly the mode's grants. */
+function assertGrants(
+  flags: ReturnType<typeof readFlags>,
+  context: {
+    fixture: ModeFixture;
+    mode: Mode;
+    workspace: string;
+    runnerEnv: Record<string, string>;
+  },
+): void {
+  const { fixture, mode, workspace, runnerEnv } = context;
+  assert.deepEqual(flags.rest, [
+    "run",
+    "--no-prompt",
+    "--frozen",
+    `--config=${ROOT}/deno.json`,
+    "--v8-flags=--max-semi-space-size=4",
+    `${ROOT}/cli.ts`,
+  ]);
+  const hosts = [new URL(fixture.wandb.url).host];
+  if (mode.comments) hosts.push(new URL(fixture.github.url).host);
+  // Paths are granted as given: a relative REPORT_JSON is relative to
+  // the workspace, the step's working folder, for Deno and the CLI alike.
+  const files = [
+    `${workspace}/wandb_report.csv`,
+    `${workspace}/wandb_report.md`,
+    ...mode.extraFiles,
+  ].flatMap((file) => [file, `${file}.partial`]);
+  const readable = mode.comments ? [...files, fixture.eventPath] : files;
+  const writable = [
+    ...files,
+    `${workspace}/github_output`,
+    ...(runnerEnv.GITHUB_STEP_SUMMARY ? [runnerEnv.GITHUB_STEP_SUMMARY] : []),
+  ];
+  assert.deepEqual(flags.granted, {
+    "allow-net": hosts.sort(),
+    "allow-env": [...ENVIRONMENT_VARIABLES].sort(),
+    "allow-read": readable.sort(),
+    "allow-write": writable.sort(),
+  });
+}
+
+Deno.test("writing the CSV, the CLI gets exactly the W&B host, its variables and the CSV, and works", async (t) => {
+  const fixture = await startModeFixture();
+  try {
+    await checkMode(t, fixture, {
+      name: "CSV",
+      inputs: fixture.query,
       runnerEnv: {},
       extraFiles: [],
       markdown: false,
       comments: false,
-    },
-    "report": {
+    });
+  } finally {
+    await fixture.close();
+  }
+});
+
+Deno.test("writing reports, the CLI also gets the report files and the job summary, and works", async (t) => {
+  const fixture = await startModeFixture();
+  try {
+    await checkMode(t, fixture, {
+      name: "report",
       inputs: {
-        ...query,
+        ...fixture.query,
         REPORT_JSON: "out/report.json",
         THRESHOLDS: "acc>=0.5",
       },
@@ -119,104 +258,53 @@ Deno.test("in every mode the CLI runs with exactly the permissions it needs, and
       extraFiles: ["out/report.json"],
       markdown: true,
       comments: false,
-    },
-    "comment": {
-      inputs: { ...query, COMMENT: "true", GITHUB_TOKEN: TOKEN },
+      checkRun: ({ tree, runnerEnv }) => {
+        assert.match(tree[runnerEnv.GITHUB_STEP_SUMMARY], /### W&B runs in/);
+      },
+    });
+  } finally {
+    await fixture.close();
+  }
+});
+
+Deno.test("commenting, the CLI also gets GitHub's API host and the event file, and works", async (t) => {
+  const fixture = await startModeFixture();
+  try {
+    await checkMode(t, fixture, {
+      name: "comment",
+      inputs: { ...fixture.query, COMMENT: "true", GITHUB_TOKEN: TOKEN },
       runnerEnv: {
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_API_URL: github.url,
+        GITHUB_EVENT_PATH: fixture.eventPath,
+        GITHUB_API_URL: fixture.github.url,
         GITHUB_REPOSITORY: "octo/model",
       },
       extraFiles: [],
       markdown: true,
       comments: true,
-    },
-    "wait": {
-      inputs: { ...query, WAIT_TIMEOUT: "1m", POLL_INTERVAL: "1s" },
+      checkRun: () => assert.equal(fixture.github.comments.length, 1),
+    });
+  } finally {
+    await fixture.close();
+  }
+});
+
+Deno.test("waiting for runs, the CLI gets no more than for the CSV, and waits until they finish", async (t) => {
+  const fixture = await startModeFixture();
+  try {
+    await checkMode(t, fixture, {
+      name: "wait",
+      inputs: { ...fixture.query, WAIT_TIMEOUT: "1m", POLL_INTERVAL: "1s" },
       runnerEnv: {},
       extraFiles: [],
       markdown: false,
       comments: false,
-    },
-  };
-  try {
-    for (const [name, mode] of Object.entries(modes)) {
-      await t.step(name, async () => {
-        const workspace = `${parent.path}/${name}`;
-        await Deno.mkdir(workspace);
-        const runnerEnv = { ...mode.runnerEnv };
-        if (runnerEnv.GITHUB_STEP_SUMMARY) {
-          runnerEnv.GITHUB_STEP_SUMMARY =
-            `${workspace}/${runnerEnv.GITHUB_STEP_SUMMARY}`;
-          await Deno.writeTextFile(runnerEnv.GITHUB_STEP_SUMMARY, "");
-        }
-        const args = await recordDenoArguments(
-          mode.inputs,
-          workspace,
-          runnerEnv,
-        );
-        const { granted, rest } = readFlags(args);
-        assert.deepEqual(rest, [
-          "run",
-          "--no-prompt",
-          "--frozen",
-          `--config=${ROOT}/deno.json`,
-          "--v8-flags=--max-semi-space-size=4",
-          `${ROOT}/cli.ts`,
-        ]);
-        const hosts = [new URL(wandb.url).host];
-        if (mode.comments) hosts.push(new URL(github.url).host);
-        // Paths are granted as given: a relative REPORT_JSON is relative to
-        // the workspace, the step's working folder, for Deno and the CLI alike.
-        const files = [
-          `${workspace}/wandb_report.csv`,
-          `${workspace}/wandb_report.md`,
-          ...mode.extraFiles,
-        ].flatMap((file) => [file, `${file}.partial`]);
-        const readable = mode.comments ? [...files, eventPath] : files;
-        const writable = [
-          ...files,
-          `${workspace}/github_output`,
-          ...(runnerEnv.GITHUB_STEP_SUMMARY
-            ? [runnerEnv.GITHUB_STEP_SUMMARY]
-            : []),
-        ];
-        assert.deepEqual(granted, {
-          "allow-net": hosts.sort(),
-          "allow-env": [...ENVIRONMENT_VARIABLES].sort(),
-          "allow-read": readable.sort(),
-          "allow-write": writable.sort(),
-        });
-
-        polls = 0;
-        const result = await runActionStep(mode.inputs, workspace, runnerEnv);
-        assert.equal(result.code, 0, result.stderr);
-        assert.doesNotMatch(result.stderr, /NotCapable|Requires .* access/);
-        const tree = await readTree(workspace);
-        const outputs = readOutputsFile(tree[`${workspace}/github_output`]);
-        assert.equal(outputs.NUM_CANDIDATES, "6");
-        assert.ok(tree[`${workspace}/wandb_report.csv`]);
-        assert.equal(
-          tree[`${workspace}/wandb_report.md`] !== undefined,
-          mode.markdown,
-        );
-        for (const file of mode.extraFiles) {
-          assert.ok(tree[`${workspace}/${file}`]);
-        }
-        if (runnerEnv.GITHUB_STEP_SUMMARY) {
-          assert.match(tree[runnerEnv.GITHUB_STEP_SUMMARY], /### W&B runs in/);
-        }
-        if (mode.comments) assert.equal(github.comments.length, 1);
-        if (name === "wait") {
-          assert.equal(outputs.NUM_RUNNING, "0", "waited until it finished");
-          assert.equal(polls, 2);
-        }
-      });
-    }
+      checkRun: ({ outputs }) => {
+        assert.equal(outputs.NUM_RUNNING, "0", "waited until it finished");
+        assert.equal(fixture.polls(), 2);
+      },
+    });
   } finally {
-    await wandb.close();
-    await github.close();
-    await parent.remove();
+    await fixture.close();
   }
 });
 

@@ -5,14 +5,18 @@ import {
   type BaselineAggregate,
 } from "../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../lib/review/categorise.ts";
-import { evaluateGates, type GateOptions } from "../lib/review/gates.ts";
 import {
-  escapeMarkdown,
-  markdownReport,
+  evaluateGates,
+  type GateOptions,
+  judgedCandidates,
+} from "../lib/review/gates.ts";
+import { escapeMarkdown, markdownReport } from "../lib/report/markdown.ts";
+import {
+  COMMENT_LIMIT,
   type SizeLimit,
   SUMMARY_LIMIT,
   textSize,
-} from "../lib/report/markdown.ts";
+} from "../lib/github/limits.ts";
 import { metricGoals } from "../lib/review/metric_goals.ts";
 import { countRuns } from "../lib/review/run_counts.ts";
 
@@ -52,6 +56,7 @@ function report(
     gates?: GateOptions;
     charts?: boolean;
     limit?: SizeLimit;
+    directionsSetting?: string;
   } = {},
 ): string {
   const goals = metricGoals(options.metrics ?? ["acc", "val_loss"]);
@@ -59,10 +64,7 @@ function report(
   const analysis = analyseRuns(runs, { goals, aggregate });
   const counts = countRuns(runs);
   const gate = options.gates === undefined ? undefined : evaluateGates(
-    runs.candidates.filter((each) => each.state === "finished").map((each) => ({
-      run: each,
-      comparisons: analysis.comparisons.get(each.runId)!,
-    })),
+    judgedCandidates(runs.candidates, analysis.comparisons),
     { counts, options: options.gates },
   );
   return markdownReport(runs, {
@@ -78,7 +80,11 @@ function report(
     gate,
     charts: options.charts ?? true,
     csvName: "wandb_report.csv",
-    limit: options.limit,
+    // As the job renders the file on disk, unless a test says otherwise.
+    limit: "limit" in options ? options.limit : COMMENT_LIMIT,
+    directionsSetting: "directionsSetting" in options
+      ? options.directionsSetting
+      : "METRIC_GOALS",
   });
 }
 
@@ -424,4 +430,38 @@ Deno.test("charts stay legible for 100 runs: the best candidates and the compare
       /the 11 best of 90 finished candidates and the baselines' mean; 89 runs left out/,
     );
   });
+});
+
+Deno.test("without a limit nothing is left out; the limit is the caller's to give", () => {
+  const candidates = Array.from(
+    { length: 2_000 },
+    (_, index) =>
+      run(`c${String(index).padStart(7, "0")}`, "finished", {
+        acc: index / 2_000,
+        val_loss: 1 - index / 2_000,
+      }),
+  );
+  const unlimited = report({ candidates, baselines: [] }, {
+    limit: undefined,
+    charts: false,
+  });
+  assert.ok(textSize(unlimited, "characters") > COMMENT_LIMIT.max);
+  assert.doesNotMatch(unlimited, /runs left out/);
+  const limited = report({ candidates, baselines: [] }, { charts: false });
+  assert.ok(textSize(limited, "characters") <= COMMENT_LIMIT.max);
+  assert.match(limited, /runs left out to stay under GitHub's size limit/);
+});
+
+Deno.test("inferred directions name where to change them only when the caller names it", () => {
+  const runs = {
+    candidates: [run("cand0001", "finished", { acc: 0.9, val_loss: 0.3 })],
+    baselines: [],
+  };
+  assert.match(
+    report(runs),
+    /Inferred directions come from the metric's name; set `METRIC_GOALS` to change them\.$/m,
+  );
+  const plain = report(runs, { directionsSetting: undefined });
+  assert.match(plain, /Inferred directions come from the metric's name\.$/m);
+  assert.doesNotMatch(plain, /METRIC_GOALS/);
 });

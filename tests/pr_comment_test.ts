@@ -1,11 +1,17 @@
 import assert from "node:assert/strict";
 import {
-  commentMarker,
   GithubCommentError,
   type PrCommentOptions,
   pullRequestNumber,
   upsertPrComment,
 } from "../lib/github/pr_comment.ts";
+import {
+  commentMarker,
+  isCommentKey,
+  isGithubLogin,
+} from "../lib/github/comment_marker.ts";
+import { commentBodyLimit, textSize } from "../lib/github/limits.ts";
+import { authorWarning } from "../lib/action/input_messages.ts";
 import {
   type FakeComment,
   type FakeGithub,
@@ -319,6 +325,14 @@ Deno.test("a new comment written as another author than looked for comes with a 
     assert.equal(result.action, "created");
     assert.equal(
       result.warning,
+      "the comment was written as wandb-reporter[bot], not github-actions[bot]: give wandb-reporter[bot] as the comment author so that later runs find it",
+    );
+    assert.deepEqual(result.authorMismatch, {
+      writtenAs: "wandb-reporter[bot]",
+      lookedFor: "github-actions[bot]",
+    });
+    assert.equal(
+      authorWarning(result),
       "the comment was written as wandb-reporter[bot], not github-actions[bot]: set COMMENT_AUTHOR to wandb-reporter[bot] so that later runs find it",
     );
     const again = await upsertPrComment(
@@ -715,6 +729,42 @@ Deno.test("refuses bad input before sending anything", async (t) => {
 Deno.test("commentMarker hides the key in an HTML comment", () => {
   assert.equal(commentMarker("default"), MARKER);
   assert.throws(() => commentMarker("-->"), TypeError);
+});
+
+Deno.test("the key and login shapes are one rule, shared by the marker and the inputs", () => {
+  for (const key of ["default", "nightly-eval", "a.b_c", "x".repeat(64)]) {
+    assert.equal(isCommentKey(key), true, key);
+    assert.doesNotThrow(() => commentMarker(key));
+  }
+  for (const key of ["", "-->", "two words", "x".repeat(65)]) {
+    assert.equal(isCommentKey(key), false, key);
+    assert.throws(() => commentMarker(key), TypeError);
+  }
+  assert.equal(isGithubLogin("my-app[bot]"), true);
+  assert.equal(isGithubLogin("octocat"), true);
+  assert.equal(isGithubLogin("[bot]"), false);
+  assert.equal(isGithubLogin("not a login"), false);
+});
+
+Deno.test("the comment's report may fill what the marker and its line break leave of GitHub's limit", async () => {
+  const limit = commentBodyLimit("nightly");
+  assert.equal(limit.unit, "characters");
+  assert.equal(limit.max, 65_536 - commentMarker("nightly").length - 1);
+  await withFake(async (fake) => {
+    const fits = "🟢".repeat(limit.max);
+    assert.equal(textSize(fits, "characters"), limit.max);
+    await upsertPrComment(
+      optionsFor(fake, { commentKey: "nightly", body: fits }),
+    );
+    assert.equal(fake.comments.length, 1);
+    await assert.rejects(
+      () =>
+        upsertPrComment(
+          optionsFor(fake, { commentKey: "nightly", body: `${fits}!` }),
+        ),
+      RangeError,
+    );
+  });
 });
 
 Deno.test("pullRequestNumber reads the event payload", async (t) => {

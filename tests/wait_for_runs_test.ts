@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseInputs } from "../lib/action/inputs.ts";
 import { runJob } from "../lib/action/job.ts";
-import { parseDuration } from "../lib/wandb/wait_for_runs.ts";
+import { parseDuration } from "../lib/action/parse_duration.ts";
 import { captureLog, startDemoWandb, tempFolder } from "./_helpers.ts";
 import {
   DEMO_API_KEY,

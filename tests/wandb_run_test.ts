@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { lookUp } from "../lib/report/csv.ts";
 import {
+  lookUp,
   type RunNodeReader,
   runNodeReader,
   runNodeSchema,
-  UNKNOWN_STATE,
 } from "../lib/wandb/run.ts";
+import { UNKNOWN_STATE } from "../lib/wandb/run_state.ts";
 
 /** A `Run` node as W&B sends it, changed by `fields`. */
 function node(fields: Record<string, unknown> = {}): Record<string, unknown> {
@@ -237,4 +237,14 @@ Deno.test("a kept key named __proto__ stays an own value, not the object's proto
   assert.equal(Object.getPrototypeOf(run.summary), Object.prototype);
   assert.deepEqual(lookUp(run.summary, "__proto__"), { polluted: 1 });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+Deno.test("lookUp prefers a flat key, else follows a dotted path", () => {
+  const summary = { "eval.f1": 1, eval: { f1: 2, inner: { x: 3 } }, val: null };
+  assert.equal(lookUp(summary, "eval.f1"), 1);
+  assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
+  assert.equal(lookUp(summary, "eval.inner.x"), 3);
+  assert.equal(lookUp(summary, "eval.missing"), undefined);
+  assert.equal(lookUp(summary, "val.x"), undefined);
+  assert.equal(lookUp(summary, "toString"), undefined);
 });

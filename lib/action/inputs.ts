@@ -2,23 +2,24 @@ import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { listEntries, parseListInput } from "./list_input.ts";
 import {
-  type BaselineAggregate,
+  checkGoalsNamed,
   parseBaselineAggregate,
-} from "../review/baseline_comparison.ts";
-import {
-  type GateOptions,
+  parseMetricGoals,
   parseThresholds,
   parseTolerance,
-} from "../review/gates.ts";
+} from "./parse_review.ts";
+import { parseDuration } from "./parse_duration.ts";
+import type { BaselineAggregate } from "../review/baseline_comparison.ts";
+import type { GateOptions } from "../review/gates.ts";
+import { type MetricGoal, metricGoals } from "../review/metric_goals.ts";
 import {
-  type MetricGoal,
-  metricGoals,
-  parseMetricGoals,
-} from "../review/metric_goals.ts";
-import { parseDuration } from "../wandb/wait_for_runs.ts";
-import { commentMarker, isGithubLogin } from "../github/pr_comment.ts";
+  DEFAULT_COMMENT_KEY,
+  isCommentKey,
+  isGithubLogin,
+} from "../github/comment_marker.ts";
 import { DEFAULT_PAGE_SIZE } from "../wandb/fetch_runs.ts";
 import { appUrlFor } from "../wandb/run_url.ts";
+import { baseUrlText, checkHttpUrl, hideUserInfo } from "../http/url.ts";
 import { quoteForMessage } from "../_message.ts";
 
 /** The action's inputs by name: the original nine, then the ones added here. */
@@ -220,13 +221,68 @@ export function parseInputs(
   raw: RawInputs,
   defaults: InputDefaults = {},
 ): ParsedInputs {
-  const value = (name: InputName): string | undefined => {
+  const read = valueReader(raw);
+  const notices: string[] = [];
+  const { apiKey, entity, project } = parseAccess(read);
+  const selection = parseSelection(read, notices);
+  const { metrics, comment, report, gates } = parseReview(raw, defaults);
+  const baseUrl = parseBaseUrl(read("WANDB_BASE_URL") ?? DEFAULT_BASE_URL);
+  const inputs: ActionInputs = {
+    apiKey,
+    entity,
+    project,
+    ...selection,
+    baselineTags: parseListInput("BASELINE_TAGS", raw.BASELINE_TAGS ?? ""),
+    metrics,
+    configVars: parseListInput(
+      "DISPLAY_CONFIG_VARS",
+      raw.DISPLAY_CONFIG_VARS ?? "",
+    ),
+    debug: parseSwitch("DEBUG", raw.DEBUG ?? ""),
+    baseUrl,
+    appUrl: parseAppUrl(read("WANDB_APP_URL")) ?? appUrlFor(baseUrl),
+    outputPath: read("OUTPUT_PATH") ?? inWorkspace(defaults, DEFAULT_CSV_NAME),
+    pageSize: check(
+      "PAGE_SIZE",
+      pageSize,
+      read("PAGE_SIZE") ?? DEFAULT_PAGE_SIZE,
+    ),
+    report,
+    gates,
+    failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
+    ...parseWait(raw),
+    ...comment,
+  };
+  checkDistinctPaths([
+    ["OUTPUT_PATH", inputs.outputPath],
+    ["REPORT_MARKDOWN", report.markdownPath],
+    ["REPORT_JSON", report.jsonPath],
+  ]);
+  return { inputs, notices };
+}
+
+/** Reads an input's text, trimmed; `undefined` when it is missing or empty. */
+type ValueReader = (name: InputName) => string | undefined;
+
+function valueReader(raw: RawInputs): ValueReader {
+  return (name) => {
     const text = raw[name]?.trim();
     return text === "" ? undefined : text;
   };
-  const notices: string[] = [];
+}
 
-  const apiKey = value("WANDB_API_KEY");
+/** A file in the workspace (`$GITHUB_WORKSPACE`), else in the current folder. */
+function inWorkspace(defaults: InputDefaults, name: string): string {
+  return defaults.githubWorkspace
+    ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${name}`
+    : `./${name}`;
+}
+
+/** `WANDB_API_KEY` and `PROJECT_NAME`: who asks W&B, and about which project. */
+function parseAccess(
+  read: ValueReader,
+): { apiKey: string; entity: string; project: string } {
+  const apiKey = read("WANDB_API_KEY");
   if (apiKey === undefined) {
     throw new InputError(
       "WANDB_API_KEY",
@@ -234,17 +290,23 @@ export function parseInputs(
     );
   }
   checkApiKey(apiKey);
-
-  const projectName = value("PROJECT_NAME");
+  const projectName = read("PROJECT_NAME");
   if (projectName === undefined) {
     throw new InputError("PROJECT_NAME", 'required, as "entity/project"');
   }
   check("PROJECT_NAME", projectPath, projectName);
   const [entity, project] = projectName.split("/");
+  return { apiKey, entity, project };
+}
 
-  const runId = value("RUN_ID");
-  const githubSha = value("FILTER_GITHUB_SHA");
-  const secondarySha = value("FILTER_SECONDARY_SHA");
+/** `RUN_ID`, or `FILTER_GITHUB_SHA` and `FILTER_SECONDARY_SHA`: which runs are candidates. */
+function parseSelection(
+  read: ValueReader,
+  notices: string[],
+): Pick<ActionInputs, "runId" | "githubSha" | "secondarySha"> {
+  const runId = read("RUN_ID");
+  const githubSha = read("FILTER_GITHUB_SHA");
+  const secondarySha = read("FILTER_SECONDARY_SHA");
   if (secondarySha !== undefined && githubSha === undefined) {
     throw new InputError(
       "FILTER_SECONDARY_SHA",
@@ -269,47 +331,32 @@ export function parseInputs(
       "RUN_ID is set, so FILTER_GITHUB_SHA and FILTER_SECONDARY_SHA are ignored",
     );
   }
+  return runId !== undefined
+    ? { runId }
+    : { githubSha, ...(secondarySha !== undefined ? { secondarySha } : {}) };
+}
 
-  const inWorkspace = (name: string) =>
-    defaults.githubWorkspace
-      ? `${defaults.githubWorkspace.replace(/\/+$/, "")}/${name}`
-      : `./${name}`;
+/** What the review shows, compares and judges, and the comment it may post. */
+function parseReview(raw: RawInputs, defaults: InputDefaults): {
+  metrics: string[];
+  comment: { comment?: CommentInputs };
+  report: ReportInputs;
+  gates: GateOptions;
+} {
   const metrics = parseListInput("DISPLAY_METRICS", raw.DISPLAY_METRICS ?? "");
   const comment = parseComment(raw);
   const failOnRegression = parseListInput(
     "FAIL_ON_REGRESSION",
     raw.FAIL_ON_REGRESSION ?? "",
   );
-  const comparedGoals = metricGoals(
-    [...new Set([...metrics, ...failOnRegression])],
-    parseMetricGoals(
-      entriesAsLines(
-        "METRIC_GOALS",
-        raw.METRIC_GOALS,
-        'expected entries like "val_acc:max, loss:min"',
-      ),
-    ),
-  );
-  const reportAsked = comment.comment !== undefined ||
-    REPORT_INPUTS.some((name) => value(name) !== undefined);
-  const jsonPath = value("REPORT_JSON");
-  const report: ReportInputs = {
-    ...(reportAsked
-      ? {
-        markdownPath: value("REPORT_MARKDOWN") ??
-          inWorkspace(DEFAULT_MARKDOWN_NAME),
-      }
-      : {}),
-    ...(jsonPath !== undefined ? { jsonPath } : {}),
-    jobSummary: value("JOB_SUMMARY") === undefined
-      ? defaults.jobSummaryAvailable === true
-      : parseSwitch("JOB_SUMMARY", raw.JOB_SUMMARY ?? ""),
+  const comparedGoals = parseComparedGoals(raw, [
+    ...new Set([...metrics, ...failOnRegression]),
+  ]);
+  const report = parseReport(raw, defaults, {
+    asked: comment.comment !== undefined,
     goals: comparedGoals.slice(0, metrics.length),
     comparedGoals,
-    aggregate: parseBaselineAggregate(raw.BASELINE_AGGREGATE ?? ""),
-    charts: value("REPORT_CHARTS") === undefined ||
-      parseSwitch("REPORT_CHARTS", raw.REPORT_CHARTS ?? ""),
-  };
+  });
   const gates: GateOptions = {
     thresholds: parseThresholds(
       entriesAsLines(
@@ -325,42 +372,52 @@ export function parseInputs(
       raw.REQUIRE_COMPLETE ?? "",
     ),
   };
+  return { metrics, comment, report, gates };
+}
 
-  const baseUrl = parseBaseUrl(value("WANDB_BASE_URL") ?? DEFAULT_BASE_URL);
-  const inputs: ActionInputs = {
-    apiKey,
-    entity,
-    project,
-    ...(runId !== undefined
-      ? { runId }
-      : { githubSha, ...(secondarySha !== undefined ? { secondarySha } : {}) }),
-    baselineTags: parseListInput("BASELINE_TAGS", raw.BASELINE_TAGS ?? ""),
-    metrics,
-    configVars: parseListInput(
-      "DISPLAY_CONFIG_VARS",
-      raw.DISPLAY_CONFIG_VARS ?? "",
+/** The direction of every compared metric: from `METRIC_GOALS`, else inferred. */
+function parseComparedGoals(
+  raw: RawInputs,
+  compared: readonly string[],
+): MetricGoal[] {
+  const explicit = parseMetricGoals(
+    entriesAsLines(
+      "METRIC_GOALS",
+      raw.METRIC_GOALS,
+      'expected entries like "val_acc:max, loss:min"',
     ),
-    debug: parseSwitch("DEBUG", raw.DEBUG ?? ""),
-    baseUrl,
-    appUrl: parseAppUrl(value("WANDB_APP_URL")) ?? appUrlFor(baseUrl),
-    outputPath: value("OUTPUT_PATH") ?? inWorkspace(DEFAULT_CSV_NAME),
-    pageSize: check(
-      "PAGE_SIZE",
-      pageSize,
-      value("PAGE_SIZE") ?? DEFAULT_PAGE_SIZE,
-    ),
-    report,
-    gates,
-    failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
-    ...parseWait(raw),
-    ...comment,
+  );
+  checkGoalsNamed(explicit, compared);
+  return metricGoals(compared, explicit);
+}
+
+/** Where the review report goes and what it shows. */
+function parseReport(
+  raw: RawInputs,
+  defaults: InputDefaults,
+  review: { asked: boolean } & Pick<ReportInputs, "goals" | "comparedGoals">,
+): ReportInputs {
+  const read = valueReader(raw);
+  const reportAsked = review.asked ||
+    REPORT_INPUTS.some((name) => read(name) !== undefined);
+  const jsonPath = read("REPORT_JSON");
+  return {
+    ...(reportAsked
+      ? {
+        markdownPath: read("REPORT_MARKDOWN") ??
+          inWorkspace(defaults, DEFAULT_MARKDOWN_NAME),
+      }
+      : {}),
+    ...(jsonPath !== undefined ? { jsonPath } : {}),
+    jobSummary: read("JOB_SUMMARY") === undefined
+      ? defaults.jobSummaryAvailable === true
+      : parseSwitch("JOB_SUMMARY", raw.JOB_SUMMARY ?? ""),
+    goals: review.goals,
+    comparedGoals: review.comparedGoals,
+    aggregate: parseBaselineAggregate(raw.BASELINE_AGGREGATE ?? ""),
+    charts: read("REPORT_CHARTS") === undefined ||
+      parseSwitch("REPORT_CHARTS", raw.REPORT_CHARTS ?? ""),
   };
-  checkDistinctPaths([
-    ["OUTPUT_PATH", inputs.outputPath],
-    ["REPORT_MARKDOWN", report.markdownPath],
-    ["REPORT_JSON", report.jsonPath],
-  ]);
-  return { inputs, notices };
 }
 
 /**
@@ -398,10 +455,8 @@ function checkDistinctPaths(
 
 function parseComment(raw: RawInputs): { comment?: CommentInputs } {
   if (!parseSwitch("COMMENT", raw.COMMENT ?? "")) return {};
-  const key = raw.COMMENT_KEY?.trim() || "default";
-  try {
-    commentMarker(key);
-  } catch {
+  const key = raw.COMMENT_KEY?.trim() || DEFAULT_COMMENT_KEY;
+  if (!isCommentKey(key)) {
     throw new InputError(
       "COMMENT_KEY",
       `expected 1 to 64 letters, digits, "_", "." or "-", got ${
@@ -477,54 +532,40 @@ export function parseSwitch(input: string, text: string): boolean {
  * @returns The URL without trailing `/`.
  */
 export function parseBaseUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // Whatever sits between "//" and the last "@" may be a password.
-    const shown = text.replace(/\/\/.*@/s, "//***@");
-    throw new InputError(
-      "WANDB_BASE_URL",
-      `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got ${
-        quoteForMessage(shown)
-      }`,
-    );
+  const { url, problems: [problem] } = checkHttpUrl(text);
+  const expected = `expected an http(s) URL such as ${DEFAULT_BASE_URL}`;
+  const fail = (detail: string): never => {
+    throw new InputError("WANDB_BASE_URL", detail);
+  };
+  switch (problem) {
+    case undefined:
+      return baseUrlText(url!);
+    case "unparsable":
+      return fail(`${expected}, got ${quoteForMessage(hideUserInfo(text))}`);
+    case "scheme":
+      return fail(
+        `${expected}, got the scheme ${quoteForMessage(url!.protocol)}`,
+      );
+    case "credentials":
+      return fail(
+        "must not contain credentials; pass the key as WANDB_API_KEY",
+      );
+    case "plain-http":
+      return fail(
+        `plain http would send the API key unencrypted to ${
+          quoteForMessage(url!.host)
+        }; use https`,
+      );
+    case "query":
+      return fail("expected a base URL without a query or fragment");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InputError(
-      "WANDB_BASE_URL",
-      `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got the scheme ${
-        quoteForMessage(url.protocol)
-      }`,
-    );
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new InputError(
-      "WANDB_BASE_URL",
-      "must not contain credentials; pass the key as WANDB_API_KEY",
-    );
-  }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new InputError(
-      "WANDB_BASE_URL",
-      `plain http would send the API key unencrypted to ${
-        quoteForMessage(url.host)
-      }; use https`,
-    );
-  }
-  if (url.search !== "" || url.hash !== "") {
-    throw new InputError(
-      "WANDB_BASE_URL",
-      "expected a base URL without a query or fragment",
-    );
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 /**
  * Reads `WANDB_APP_URL`, the web app run links point to when it cannot be
  * derived from the API URL: an http(s) URL without credentials, query or
- * fragment. Nothing is sent there; it only appears in links.
+ * fragment. Nothing is sent there; it only appears in links, so plain http
+ * is fine on any host.
  *
  * @param text The input, or `undefined` when unset.
  * @returns The URL without a trailing `/`, or `undefined` when unset.
@@ -532,25 +573,16 @@ export function parseBaseUrl(text: string): string {
  */
 export function parseAppUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (
-    url === undefined || !/^https?:$/.test(url.protocol) ||
-    url.username !== "" || url.password !== "" || url.search !== "" ||
-    url.hash !== ""
-  ) {
+  const { url, problems } = checkHttpUrl(text);
+  if (url === undefined || problems.some((each) => each !== "plain-http")) {
     throw new InputError(
       "WANDB_APP_URL",
       `expected an http(s) URL such as https://wandb.ai, without credentials, query or fragment, got ${
-        quoteForMessage(text.replace(/\/\/.*@/s, "//***@"))
+        quoteForMessage(hideUserInfo(text))
       }`,
     );
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" ||
-    /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return baseUrlText(url);
 }
 
 function checkApiKey(apiKey: string): void {

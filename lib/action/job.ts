@@ -4,13 +4,14 @@ import {
 } from "../review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../review/categorise.ts";
 import { categoriseRuns } from "../review/categorise.ts";
-import { csvColumns, csvPieces } from "../report/csv.ts";
+import { columnCollision, csvPieces } from "../report/csv.ts";
 import { WandbError } from "../errors.ts";
 import { type FetchedRuns, fetchRuns } from "../wandb/fetch_runs.ts";
 import {
   evaluateGates,
   gateOutputs,
   type GateResult,
+  judgedCandidates,
 } from "../review/gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "../github/outputs.ts";
 import type { WandbConnection } from "../wandb/graphql_transport.ts";
@@ -18,14 +19,17 @@ import type { ActionInputs, InputName } from "./inputs.ts";
 import { jsonReport } from "../report/json.ts";
 import type { Log } from "./log.ts";
 import {
-  COMMENT_LIMIT,
   markdownReport,
   type MarkdownReportContext,
+} from "../report/markdown.ts";
+import {
+  COMMENT_LIMIT,
+  commentBodyLimit,
   type SizeLimit,
   SUMMARY_LIMIT,
   textSize,
-} from "../report/markdown.ts";
-import { buildQueryPlan } from "../wandb/query_plan.ts";
+} from "../github/limits.ts";
+import { buildQueryPlan, type QueryPlan } from "../wandb/query_plan.ts";
 import {
   countOutputs,
   countRuns,
@@ -43,11 +47,17 @@ import { stringifyExactJson } from "../wandb/exact_json.ts";
 import { waitForRuns } from "../wandb/wait_for_runs.ts";
 import { formatSeconds, quoteForMessage } from "../_message.ts";
 import {
-  commentMarker,
   GithubCommentError,
   pullRequestNumber,
   upsertPrComment,
 } from "../github/pr_comment.ts";
+import {
+  authorWarning,
+  columnCollisionError,
+  nameGateInputs,
+  nameWandbInput,
+  withMessage,
+} from "./input_messages.ts";
 
 /** What the job needs from its surroundings, injectable for tests. */
 export interface JobEnvironment
@@ -91,105 +101,31 @@ export async function runJob(
   environment: JobEnvironment,
 ): Promise<JobResult> {
   const { log } = environment;
-  csvColumns(inputs); // a column collision is an input error: fail before asking W&B
+  // A column collision is an input error: fail before asking W&B.
+  const collision = columnCollision(inputs);
+  if (collision !== undefined) throw columnCollisionError(collision);
   checkPermissions(inputs, environment);
   const plan = buildQueryPlan(inputs);
   log.debug(`candidate filter: ${JSON.stringify(plan.candidateFilter)}`);
   log.debug(`baseline filter: ${JSON.stringify(plan.baselineFilter)}`);
-  let firstFetch = true;
-  const fetchOnce = async () => {
-    const fetched = await fetchRuns(plan, {
-      baseUrl: inputs.baseUrl,
-      apiKey: inputs.apiKey,
-      pageSize: inputs.pageSize,
-      // Gates may name metrics that are not displayed: those are needed too.
-      metrics: [
-        ...new Set([
-          ...inputs.report.comparedGoals.map((goal) => goal.metric),
-          ...inputs.gates.thresholds.map((threshold) => threshold.metric),
-        ]),
-      ],
-      configVars: inputs.configVars,
-      fetch: environment.fetch,
-      sleep: environment.sleep,
-      now: environment.now,
-      random: environment.random,
-      timeoutMs: environment.timeoutMs,
-      log: (line) => log.debug(line),
-      onRetry: (line) => log.info(line),
-    });
-    // Said on the first fetch, so that a wait for runs does not pass silently.
-    if (firstFetch && fetched.candidates.length === 0) {
-      warnOfShortSha(inputs, log);
-    }
-    firstFetch = false;
-    return fetched;
-  };
-  let fetched;
-  let timedOut = false;
-  let waitedMs = 0;
-  if (inputs.wait === undefined) {
-    fetched = await fetchOnce();
-  } else {
-    log.group("Waiting for the candidate runs to finish");
-    try {
-      const waited = await waitForRuns(fetchOnce, {
-        timeoutMs: inputs.wait.timeoutMs,
-        intervalMs: inputs.wait.intervalMs,
-        now: environment.now,
-        sleep: environment.sleep,
-        progress: (line) => log.info(line),
-      });
-      fetched = waited.fetched;
-      timedOut = waited.timedOut;
-      waitedMs = waited.waitedMs;
-    } finally {
-      log.endGroup();
-    }
-    if (timedOut) {
-      log.warning(
-        `WAIT_TIMEOUT: candidates still unfinished after ${
-          formatSeconds(waitedMs)
-        }; reporting the runs as they are now`,
-      );
-    }
-  }
+  const { fetched, timedOut } = await fetchCandidates(
+    plan,
+    inputs,
+    environment,
+  );
   if (plan.runId !== undefined && fetched.candidates.length === 0) {
     throw new WandbError(
       `RUN_ID: W&B has no run "${plan.runId}" in project "${inputs.entity}/${inputs.project}"`,
     );
   }
-  const { runs, counts, analysis, gate, reportContext } = assessRuns(
-    fetched,
-    inputs,
-  );
-  const { report } = inputs;
+  const assessment = assessRuns(fetched, inputs);
+  const { runs, counts, analysis, gate } = assessment;
   const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
-
-  const files: [InputName, FileToWrite][] = [
-    ["OUTPUT_PATH", { path: inputs.outputPath, text: csvPieces(runs, inputs) }],
-  ];
-  if (report.markdownPath !== undefined) {
-    files.push(["REPORT_MARKDOWN", {
-      path: report.markdownPath,
-      text: markdownReport(runs, reportContext),
-    }]);
-  }
-  if (report.jsonPath !== undefined) {
-    files.push(["REPORT_JSON", {
-      path: report.jsonPath,
-      text: `${
-        stringifyExactJson(jsonReport(runs, { ...reportContext, gate }), 2)
-      }\n`,
-    }]);
-  }
-  await writeOutputFiles(files);
-  if (report.jobSummary && environment.stepSummaryPath) {
-    await appendJobSummary(
-      environment.stepSummaryPath,
-      (limit) => markdownReport(runs, { ...reportContext, limit }),
-      log,
-    );
+  await writeOutputFiles(reportFiles(assessment, inputs));
+  const report = (limit: SizeLimit) =>
+    markdownReport(runs, { ...assessment.reportContext, limit });
+  if (inputs.report.jobSummary && environment.stepSummaryPath) {
+    await appendJobSummary(environment.stepSummaryPath, report, log);
   }
   const states = describeStates(counts);
   log.info(
@@ -204,16 +140,127 @@ export async function runJob(
     environment.printOutputs(formatPlainOutputs(outputs));
   }
   if (inputs.comment !== undefined) {
-    await commentOnPullRequest(
-      inputs.comment,
-      (limit) => markdownReport(runs, { ...reportContext, limit }),
-      {
-        ...environment,
-        reportElsewhere: whereTheReportIs(inputs, environment),
-      },
-    );
+    await commentOnPullRequest(inputs.comment, report, {
+      ...environment,
+      reportElsewhere: whereTheReportIs(inputs, environment),
+    });
   }
   return { runs, counts, analysis, gate, outputs, timedOut };
+}
+
+/**
+ * Fetches the runs once, or, with `WAIT_TIMEOUT`, polls until every
+ * candidate settled or the wait timed out (a warning then says so).
+ */
+async function fetchCandidates(
+  plan: QueryPlan,
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): Promise<{ fetched: FetchedRuns; timedOut: boolean }> {
+  const fetchOnce = runFetcher(plan, inputs, environment);
+  const { log } = environment;
+  if (inputs.wait === undefined) {
+    return { fetched: await fetchOnce(), timedOut: false };
+  }
+  log.group("Waiting for the candidate runs to finish");
+  let waited;
+  try {
+    waited = await waitForRuns(fetchOnce, {
+      timeoutMs: inputs.wait.timeoutMs,
+      intervalMs: inputs.wait.intervalMs,
+      now: environment.now,
+      sleep: environment.sleep,
+      progress: (line) => log.info(line),
+    });
+  } finally {
+    log.endGroup();
+  }
+  if (waited.timedOut) {
+    log.warning(
+      `WAIT_TIMEOUT: candidates still unfinished after ${
+        formatSeconds(waited.waitedMs)
+      }; reporting the runs as they are now`,
+    );
+  }
+  return { fetched: waited.fetched, timedOut: waited.timedOut };
+}
+
+/**
+ * Fetches the plan's runs, each time it is called. A W&B failure names the
+ * input at fault; a short SHA that matched nothing is warned of on the first
+ * fetch, so that a wait for runs does not pass silently.
+ */
+function runFetcher(
+  plan: QueryPlan,
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): () => Promise<FetchedRuns> {
+  const { log } = environment;
+  let firstFetch = true;
+  return async () => {
+    const fetched = await fetchRuns(plan, {
+      baseUrl: inputs.baseUrl,
+      apiKey: inputs.apiKey,
+      pageSize: inputs.pageSize,
+      metrics: fetchedMetrics(inputs),
+      configVars: inputs.configVars,
+      fetch: environment.fetch,
+      sleep: environment.sleep,
+      now: environment.now,
+      random: environment.random,
+      timeoutMs: environment.timeoutMs,
+      log: (line) => log.debug(line),
+      onRetry: (line) => log.info(line),
+    }).catch((error: unknown) => {
+      throw nameWandbInput(error);
+    });
+    if (firstFetch && fetched.candidates.length === 0) {
+      warnOfShortSha(inputs, log);
+    }
+    firstFetch = false;
+    return fetched;
+  };
+}
+
+/** The metrics compared, then any others a threshold names: gates may name metrics that are not displayed. */
+function fetchedMetrics(inputs: ActionInputs): string[] {
+  return [
+    ...new Set([
+      ...inputs.report.comparedGoals.map((goal) => goal.metric),
+      ...inputs.gates.thresholds.map((threshold) => threshold.metric),
+    ]),
+  ];
+}
+
+/**
+ * The CSV, and the reports asked for, each with the input that named it.
+ * The Markdown file keeps to GitHub's comment limit, so that it can be
+ * posted as a comment as it is.
+ */
+function reportFiles(
+  assessment: RunAssessment,
+  inputs: ActionInputs,
+): [InputName, FileToWrite][] {
+  const { runs, gate, reportContext } = assessment;
+  const { report } = inputs;
+  const files: [InputName, FileToWrite][] = [
+    ["OUTPUT_PATH", { path: inputs.outputPath, text: csvPieces(runs, inputs) }],
+  ];
+  if (report.markdownPath !== undefined) {
+    files.push(["REPORT_MARKDOWN", {
+      path: report.markdownPath,
+      text: markdownReport(runs, { ...reportContext, limit: COMMENT_LIMIT }),
+    }]);
+  }
+  if (report.jsonPath !== undefined) {
+    files.push(["REPORT_JSON", {
+      path: report.jsonPath,
+      text: `${
+        stringifyExactJson(jsonReport(runs, { ...reportContext, gate }), 2)
+      }\n`,
+    }]);
+  }
+  return files;
 }
 
 /** The runs judged: what every output is made from. */
@@ -249,12 +296,11 @@ export function assessRuns(
     goals: report.comparedGoals,
     aggregate: report.aggregate,
   });
-  const gate = evaluateGates(
-    runs.candidates.filter((run) => run.state === "finished").map((run) => ({
-      run,
-      comparisons: analysis.comparisons.get(run.runId) ?? [],
-    })),
-    { counts, options: inputs.gates },
+  const gate = nameGateInputs(
+    evaluateGates(judgedCandidates(runs.candidates, analysis.comparisons), {
+      counts,
+      options: inputs.gates,
+    }),
   );
   const reportContext: MarkdownReportContext = {
     appUrl: inputs.appUrl,
@@ -273,6 +319,7 @@ export function assessRuns(
     gate,
     charts: report.charts,
     csvName: inputs.outputPath.slice(inputs.outputPath.lastIndexOf("/") + 1),
+    directionsSetting: "METRIC_GOALS",
   };
   return { runs, counts, analysis, gate, reportContext };
 }
@@ -325,7 +372,9 @@ async function writeOutputFiles(
   } catch (error) {
     if (!(error instanceof AtomicWriteError)) throw error;
     const [input, { path }] = files[error.index];
-    throw new Error(
+    // Of the file system error's class (a NotFound stays one), it the cause.
+    throw withMessage(
+      error.cause,
       `${input}: cannot write "${path}": ${error.message}; ${
         error.written.length === 0
           ? "nothing was written"
@@ -423,11 +472,7 @@ async function commentOnPullRequest(
       token: comment.token,
       commentKey: comment.key,
       commentAuthor: comment.author,
-      body: report({
-        max: COMMENT_LIMIT.max -
-          textSize(commentMarker(comment.key), COMMENT_LIMIT.unit) - 1,
-        unit: COMMENT_LIMIT.unit,
-      }),
+      body: report(commentBodyLimit(comment.key)),
       fetch: environment.fetch,
       sleep: environment.sleep,
       now: environment.now,
@@ -435,7 +480,8 @@ async function commentOnPullRequest(
       timeoutMs: environment.timeoutMs,
     });
     log.info(`Pull request comment ${result.action}: ${result.url}`);
-    if (result.warning !== undefined) log.warning(`COMMENT: ${result.warning}`);
+    const warning = authorWarning(result);
+    if (warning !== undefined) log.warning(`COMMENT: ${warning}`);
   } catch (error) {
     if (!(error instanceof GithubCommentError) || !error.forbidden) throw error;
     log.warning(`COMMENT: ${error.message}; ${reportElsewhere}`);

@@ -7,9 +7,19 @@
 
 import { z } from "zod";
 import { oneLine, quoteForMessage, redactSecrets } from "../_message.ts";
-import { COMMENT_LIMIT, textSize } from "../report/markdown.ts";
+import { COMMENT_LIMIT, textSize } from "./limits.ts";
 import {
-  type AttemptOutcome,
+  commentMarker,
+  DEFAULT_COMMENT_KEY,
+  isGithubLogin,
+} from "./comment_marker.ts";
+import {
+  type HttpFailure,
+  type HttpOutcome,
+  USER_AGENT,
+} from "../http/failure.ts";
+import { checkHttpUrl } from "../http/url.ts";
+import {
   isRetryableStatus,
   MAX_WAIT_MS,
   parseRetryAfter,
@@ -66,6 +76,8 @@ export type PrCommentResult = {
   url: string;
   /** Set when GitHub wrote a new comment as another author than the one looked for, so that later runs would not find it. */
   warning?: string;
+  /** With `warning`: the login GitHub wrote the comment as, and the one looked for; pass `writtenAs` as `commentAuthor` next time. */
+  authorMismatch?: { writtenAs: string; lookedFor: string };
 };
 
 /** A failure reported by GitHub or on the way to it, after retries ran out. */
@@ -92,16 +104,10 @@ export class GithubCommentError extends Error {
   }
 }
 
-const DEFAULT_COMMENT_KEY = "default";
-const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
-/** A login: letters, digits, `-` (and `_`, `.` on Enterprise), `[bot]` after an app's slug. */
-const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(\[bot\])?$/;
-
 /** Who the workflow's `GITHUB_TOKEN` writes as. */
 const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const DEFAULTS = { maxAttempts: 4, timeoutMs: 30_000, maxTotalMs: 120_000 };
-const USER_AGENT = "wandb-runs-action (Deno)";
 
 const commentSchema = z.object({
   id: z.number(),
@@ -121,50 +127,6 @@ const pullRequestEventSchema = z.object({
 const issueCommentEventSchema = z.object({
   issue: z.object({ number: pullNumberSchema, pull_request: z.object({}) }),
 });
-
-/**
- * Whether `text` can be a GitHub login, such as `octocat` or `my-app[bot]`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isGithubLogin } from "./pr_comment.ts";
- *
- * assert.equal(isGithubLogin("my-app[bot]"), true);
- * assert.equal(isGithubLogin("not a login"), false);
- * ```
- *
- * @param text The text to check.
- * @returns `true` for a login's shape.
- */
-export function isGithubLogin(text: string): boolean {
-  return LOGIN.test(text);
-}
-
-/**
- * The hidden HTML comment that marks the sticky comment for `key`.
- *
- * @param key Tells sticky comments apart: `[A-Za-z0-9_.-]{1,64}`.
- * @returns The marker, e.g. `<!-- wandb-runs-report:default -->`.
- * @throws {TypeError} when the key has other characters or length.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { commentMarker } from "./pr_comment.ts";
- *
- * assert.equal(commentMarker("nightly"), "<!-- wandb-runs-report:nightly -->");
- * ```
- */
-export function commentMarker(key: string): string {
-  if (!COMMENT_KEY.test(key)) {
-    throw new TypeError(
-      `Cannot use comment key ${
-        quoteForMessage(key)
-      }: expected 1 to 64 of A-Z, a-z, 0-9, "_", "." and "-"`,
-    );
-  }
-  return `<!-- wandb-runs-report:${key} -->`;
-}
 
 /**
  * The pull request an event is about: `pull_request.number`, or
@@ -246,44 +208,17 @@ export async function upsertPrComment(
       `Cannot post the pull request comment: it has ${characters} characters with its marker, GitHub allows ${COMMENT_LIMIT.max}`,
     );
   }
-
   const connection = connect(options);
-  const { repository, pullNumber } = options;
-  const pullRequest = `${repository}#${pullNumber}`;
-  const repoUrl = `${connection.apiUrl}/repos/${repository}`;
   const author = options.commentAuthor ?? await tokenLogin(connection);
-  const findOurs = () =>
-    findOurComment(
-      connection,
-      `${repoUrl}/issues/${pullNumber}/comments?per_page=100`,
-      { marker, author, pullRequest },
-    );
-  const update = async (
-    comment: Comment,
-    action: PrCommentResult["action"],
-  ): Promise<PrCommentResult> => {
-    const written = await requestGithub(connection, {
-      method: "PATCH",
-      url: `${repoUrl}/issues/comments/${comment.id}`,
-      body,
-      action: `update comment ${comment.id} on ${pullRequest}`,
-    }, commentSchema);
-    return { action, commentId: written.data.id, url: written.data.html_url };
-  };
-
-  const existing = await findOurs();
-  if (existing !== undefined) return update(existing, "updated");
-  const posted = await postComment(connection, {
-    method: "POST",
-    url: `${repoUrl}/issues/${pullNumber}/comments`,
-    body,
-    action: `comment on ${pullRequest}`,
-  }, findOurs);
+  const thread = stickyThread(connection, options, { marker, author, body });
+  const existing = await thread.findOurs();
+  if (existing !== undefined) return thread.update(existing, "updated");
+  const posted = await thread.post();
   if (posted.kind === "found") {
     // A lost answer's comment holds this body; another run's may not.
     return posted.comment.body === body
       ? created(posted.comment)
-      : update(posted.comment, "updated");
+      : thread.update(posted.comment, "updated");
   }
   const writtenAs = posted.comment.user?.login;
   if (writtenAs === undefined || sameLogin(writtenAs, author)) {
@@ -292,7 +227,57 @@ export async function upsertPrComment(
   return {
     ...created(posted.comment),
     warning:
-      `the comment was written as ${writtenAs}, not ${author}: set COMMENT_AUTHOR to ${writtenAs} so that later runs find it`,
+      `the comment was written as ${writtenAs}, not ${author}: give ${writtenAs} as the comment author so that later runs find it`,
+    authorMismatch: { writtenAs, lookedFor: author },
+  };
+}
+
+/** The requests about one pull request's sticky comment. */
+interface StickyThread {
+  /** The oldest comment of ours that starts with the marker, if any. */
+  findOurs(): Promise<Comment | undefined>;
+  /** Writes the body into a comment. */
+  update(
+    comment: Comment,
+    action: PrCommentResult["action"],
+  ): Promise<PrCommentResult>;
+  /** Posts the body as a new comment, or finds the one a lost answer left. */
+  post(): Promise<{ kind: "posted" | "found"; comment: Comment }>;
+}
+
+function stickyThread(
+  connection: Connection,
+  options: Pick<PrCommentOptions, "repository" | "pullNumber">,
+  sticky: { marker: string; author: string; body: string },
+): StickyThread {
+  const { repository, pullNumber } = options;
+  const { marker, author, body } = sticky;
+  const pullRequest = `${repository}#${pullNumber}`;
+  const repoUrl = `${connection.apiUrl}/repos/${repository}`;
+  const findOurs = () =>
+    findOurComment(
+      connection,
+      `${repoUrl}/issues/${pullNumber}/comments?per_page=100`,
+      { marker, author, pullRequest },
+    );
+  return {
+    findOurs,
+    update: async (comment, action) => {
+      const written = await requestGithub(connection, {
+        method: "PATCH",
+        url: `${repoUrl}/issues/comments/${comment.id}`,
+        body,
+        action: `update comment ${comment.id} on ${pullRequest}`,
+      }, commentSchema);
+      return { action, commentId: written.data.id, url: written.data.html_url };
+    },
+    post: () =>
+      postComment(connection, {
+        method: "POST",
+        url: `${repoUrl}/issues/${pullNumber}/comments`,
+        body,
+        action: `comment on ${pullRequest}`,
+      }, findOurs),
   };
 }
 
@@ -335,7 +320,8 @@ function connect(options: PrCommentOptions): Connection {
     );
   }
   const apiUrl = options.apiUrl.replace(/\/+$/, "");
-  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
+  const [problem] = checkHttpUrl(apiUrl).problems;
+  if (problem === "unparsable" || problem === "scheme") {
     throw new TypeError(
       `${cannot}: API URL must be an http(s) URL, got ${
         quoteForMessage(apiUrl)
@@ -449,16 +435,12 @@ interface GithubRequest {
   action: string;
 }
 
-/** A failed attempt, as {@linkcode GithubCommentError} will report it. */
-interface Failure {
-  message: string;
-  status?: number;
-  forbidden?: boolean;
-}
+/** A failed attempt, as {@linkcode GithubCommentError} will report it: `forbidden` when the token may not comment here. */
+type Failure = HttpFailure<"forbidden">;
 
 type Answered = { status: number; json: unknown; link: string | null };
 
-type Outcome = AttemptOutcome<Answered, Failure>;
+type Outcome = HttpOutcome<Answered, "forbidden">;
 
 /** One request, retried while GitHub's answers say a retry may succeed. */
 async function requestGithub<T>(
@@ -639,7 +621,7 @@ function describeFailure(
   const final = (message: string, forbidden = false): Outcome => ({
     ok: false,
     retryable: false,
-    failure: { status, message, forbidden },
+    failure: { status, message, ...(forbidden ? { kind: "forbidden" } : {}) },
   });
   if (status >= 200 && status < 300) return final(`${answered}, not JSON`);
   if (status === 401) {
@@ -686,12 +668,12 @@ function rateLimitWait(headers: Headers, now: number): number | undefined {
 function failure(
   connection: Connection,
   request: GithubRequest,
-  outcome: { message: string; status?: number; forbidden?: boolean },
+  outcome: Failure,
 ): GithubCommentError {
   return new GithubCommentError(
     redactSecrets(`Cannot ${request.action}: ${outcome.message}`, [
       connection.token,
     ]),
-    { status: outcome.status, forbidden: outcome.forbidden },
+    { status: outcome.status, forbidden: outcome.kind === "forbidden" },
   );
 }

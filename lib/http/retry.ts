@@ -64,14 +64,17 @@ export function backoffDelayMs(attempt: number, random: number): number {
 
 /**
  * Whether a `fetch` failure is Deno refusing the request for want of a
- * permission: no retry can change that.
+ * permission: no retry can change that. Outside Deno (Node.js, Bun, a
+ * browser) nothing is.
  *
  * @param error What `fetch` threw.
  * @returns `true` for a permission error.
  */
 export function isPermissionError(error: unknown): error is Error {
-  return error instanceof Deno.errors.NotCapable ||
-    error instanceof Deno.errors.PermissionDenied;
+  const errors = globalThis.Deno?.errors;
+  return errors !== undefined &&
+    (error instanceof errors.NotCapable ||
+      error instanceof errors.PermissionDenied);
 }
 
 /**

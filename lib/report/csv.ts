@@ -1,9 +1,9 @@
 import { stringifyExactJson } from "../wandb/exact_json.ts";
 import { stringify } from "csv-stringify/sync";
 import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
-import { InputError } from "../errors.ts";
 import { runUrl } from "../wandb/run_url.ts";
-import type { WandbRun } from "../wandb/run.ts";
+import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { isFinished } from "../wandb/run_state.ts";
 
 /** The columns every CSV starts with, in the original's order. */
 export const FIXED_COLUMNS = [
@@ -38,36 +38,92 @@ export interface CsvContext extends CsvColumnsRequest {
   project: string;
 }
 
+/** Where a CSV column comes from: a fixed column, a metric, or a config var. */
+export type ColumnSource =
+  | { list: "fixed" }
+  | { list: "metrics" | "configVars"; name: string };
+
+/** Two columns that would have the same name. */
+export interface ColumnCollision {
+  /** The column name both would have. */
+  column: string;
+  /** The metric or config var that would make the second one. */
+  second: { list: "metrics" | "configVars"; name: string };
+  /** Where the first one comes from. */
+  first: ColumnSource;
+}
+
+/**
+ * The first pair of columns that would have the same name, in header order:
+ * a metric named like a fixed column, or a config var whose `_<name>` column
+ * is a metric's or a fixed column's name.
+ *
+ * @example
+ * ```ts
+ * import { columnCollision } from "./csv.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(columnCollision({ metrics: ["_lr"], configVars: ["lr"] }), {
+ *   column: "_lr",
+ *   second: { list: "configVars", name: "lr" },
+ *   first: { list: "metrics", name: "_lr" },
+ * });
+ * assert.equal(columnCollision({ metrics: ["acc"], configVars: ["lr"] }), undefined);
+ * ```
+ *
+ * @param request The metrics and config vars.
+ * @returns The collision, or `undefined` when every column's name is its own.
+ */
+export function columnCollision(
+  request: CsvColumnsRequest,
+): ColumnCollision | undefined {
+  const owner = new Map<string, ColumnSource>(
+    [...FIXED_COLUMNS, CATEGORY_COLUMN].map((column) => [
+      column,
+      { list: "fixed" },
+    ]),
+  );
+  const claims = [
+    ...request.metrics.map((name) => ({ list: "metrics" as const, name })),
+    ...request.configVars.map((name) => ({
+      list: "configVars" as const,
+      name,
+    })),
+  ];
+  for (const claim of claims) {
+    const column = claim.list === "metrics" ? claim.name : `_${claim.name}`;
+    const first = owner.get(column);
+    if (first !== undefined) return { column, second: claim, first };
+    owner.set(column, claim);
+  }
+  return undefined;
+}
+
 /**
  * The CSV's header: the fixed columns, each metric, each config var prefixed
  * with `_`, then `__eval.category`.
  *
  * @param request The metrics and config vars.
  * @returns The column names.
- * @throws {InputError} when two columns would have the same name.
+ * @throws {RangeError} when two columns would have the same name (see {@linkcode columnCollision}).
  */
 export function csvColumns(request: CsvColumnsRequest): string[] {
-  const columns: string[] = [...FIXED_COLUMNS, CATEGORY_COLUMN];
-  const owner = new Map<string, string>(
-    columns.map((column) => [column, "a fixed column"]),
-  );
-  const claim = (column: string, input: string, name: string) => {
-    const taken = owner.get(column);
-    if (taken !== undefined) {
-      throw new InputError(
-        input,
-        `${JSON.stringify(name)} would make a second column ${
-          JSON.stringify(column)
-        } (already ${taken}); remove or rename one`,
-      );
-    }
-    owner.set(column, `${input} ${JSON.stringify(name)}`);
-  };
-  for (const metric of request.metrics) {
-    claim(metric, "DISPLAY_METRICS", metric);
-  }
-  for (const name of request.configVars) {
-    claim(`_${name}`, "DISPLAY_CONFIG_VARS", name);
+  const collision = columnCollision(request);
+  if (collision !== undefined) {
+    const { column, first, second } = collision;
+    const what = (source: ColumnSource) =>
+      source.list === "fixed"
+        ? "a fixed column"
+        : `${source.list === "metrics" ? "metric" : "config var"} ${
+          JSON.stringify(source.name)
+        }`;
+    throw new RangeError(
+      `Cannot name the CSV's columns: ${
+        what(second)
+      } would make a second column ${JSON.stringify(column)} (already ${
+        what(first)
+      })`,
+    );
   }
   return [
     ...FIXED_COLUMNS,
@@ -98,7 +154,7 @@ function* csvRowsOneByOne(
 ): Generator<string[]> {
   const row = rowMaker(context);
   for (const run of runs.candidates) {
-    if (run.state === "finished") yield row(run, "candidate");
+    if (isFinished(run)) yield row(run, "candidate");
   }
   for (const run of runs.baselines) yield row(run, "baseline");
 }
@@ -190,29 +246,6 @@ function csvLines(rows: string[][]): string {
  */
 export function csvText(runs: CategorisedRuns, context: CsvContext): string {
   return [...csvPieces(runs, context)].join("");
-}
-
-/**
- * Finds a value by name: the flat key if it exists, else a dotted path into
- * nested objects (`eval.f1`).
- *
- * @param values Summary metrics or config.
- * @param name A key or dotted path.
- * @returns The value, or `undefined` when absent.
- */
-export function lookUp(
-  values: Record<string, unknown>,
-  name: string,
-): unknown {
-  if (Object.hasOwn(values, name)) return values[name];
-  if (!name.includes(".")) return undefined;
-  let current: unknown = values;
-  for (const segment of name.split(".")) {
-    if (typeof current !== "object" || current === null) return undefined;
-    if (!Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
 }
 
 /**

@@ -1,15 +1,18 @@
-import type { CategorisedRuns } from "../review/categorise.ts";
-import { lookUp } from "./csv.ts";
+import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
 import type { GateResult } from "../review/gates.ts";
 import type { MarkdownReportContext } from "./markdown.ts";
 import { runUrl } from "../wandb/run_url.ts";
+import { lookUp, type WandbRun } from "../wandb/run.ts";
 
 /** The JSON report's schema version; bumped on any incompatible change. */
 export const JSON_REPORT_VERSION = 1;
 
 /** What the JSON report is built from besides the runs: the report's context, with the gates' verdict required. */
 export type JsonReportContext =
-  & Omit<MarkdownReportContext, "charts" | "csvName" | "maxLength" | "gate">
+  & Omit<
+    MarkdownReportContext,
+    "charts" | "csvName" | "limit" | "directionsSetting" | "gate"
+  >
   & { gate: GateResult };
 
 /**
@@ -26,8 +29,8 @@ export function jsonReport(
   context: JsonReportContext,
 ): Record<string, unknown> {
   const entries = [
-    ...runs.candidates.map((run) => ({ run, category: "candidate" })),
-    ...runs.baselines.map((run) => ({ run, category: "baseline" })),
+    ...runs.candidates.map((run) => ({ run, category: "candidate" as const })),
+    ...runs.baselines.map((run) => ({ run, category: "baseline" as const })),
   ];
   // Named one by one, so that nothing else a caller passes is ever written.
   const { githubSha, secondarySha, runId } = context.selection;
@@ -41,42 +44,60 @@ export function jsonReport(
       ...goal,
       baseline: context.analysis.baselineValues.get(goal.metric) ?? null,
     })),
-    gate: context.gate,
-    runs: entries.map(({ run, category }) => ({
-      runId: run.runId,
-      displayName: run.displayName,
-      url: runUrl(context.appUrl, { ...context, runId: run.runId }),
-      category,
-      state: run.state,
-      tags: run.tags,
-      createdAt: run.createdAt,
-      metrics: Object.fromEntries(
-        context.goals.map(({ metric }) => [
-          metric,
-          lookUp(run.summary, metric) ?? null,
-        ]),
-      ),
-      config: Object.fromEntries(
-        context.configVars.map((name) => [
-          name,
-          lookUp(run.config, name) ?? null,
-        ]),
-      ),
-      comparisons: category === "candidate"
-        ? Object.fromEntries(
-          (context.analysis.comparisons.get(run.runId) ?? []).map((
-            comparison,
-          ) => [comparison.metric, {
-            verdict: comparison.verdict,
-            absoluteDelta: comparison.absoluteDelta ?? null,
-            relativeDelta: comparison.relativeDelta ?? null,
-            baseline: comparison.baseline?.value ?? null,
-          }]),
-        )
-        : null,
-      gateFailures: context.gate.failures.filter((failure) =>
-        failure.runId === run.runId
-      ).map((failure) => failure.message),
-    })),
+    gate: {
+      enabled: context.gate.enabled,
+      passed: context.gate.passed,
+      // Named one by one too: a failure's `kind` is not part of schema version 1.
+      failures: context.gate.failures.map(({ runId, metric, message }) => ({
+        runId,
+        metric,
+        message,
+      })),
+    },
+    runs: entries.map(({ run, category }) => runEntry(run, category, context)),
+  };
+}
+
+/** One run of the report: what it is, its values, and how it fared. */
+function runEntry(
+  run: WandbRun,
+  category: RunCategory,
+  context: JsonReportContext,
+): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    displayName: run.displayName,
+    url: runUrl(context.appUrl, { ...context, runId: run.runId }),
+    category,
+    state: run.state,
+    tags: run.tags,
+    createdAt: run.createdAt,
+    metrics: Object.fromEntries(
+      context.goals.map(({ metric }) => [
+        metric,
+        lookUp(run.summary, metric) ?? null,
+      ]),
+    ),
+    config: Object.fromEntries(
+      context.configVars.map((name) => [
+        name,
+        lookUp(run.config, name) ?? null,
+      ]),
+    ),
+    comparisons: category === "candidate"
+      ? Object.fromEntries(
+        (context.analysis.comparisons.get(run.runId) ?? []).map((
+          comparison,
+        ) => [comparison.metric, {
+          verdict: comparison.verdict,
+          absoluteDelta: comparison.absoluteDelta ?? null,
+          relativeDelta: comparison.relativeDelta ?? null,
+          baseline: comparison.baseline?.value ?? null,
+        }]),
+      )
+      : null,
+    gateFailures: context.gate.failures.filter((failure) =>
+      failure.runId === run.runId
+    ).map((failure) => failure.message),
   };
 }

@@ -1,87 +1,24 @@
 import type {
   BaselineAggregate,
+  BaselineValue,
+  MetricComparison,
   RunAnalysis,
 } from "../review/baseline_comparison.ts";
-import type { MetricComparison } from "../review/baseline_comparison.ts";
 import { numericMetric } from "../review/baseline_comparison.ts";
 import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
-import { formatCell, lookUp } from "./csv.ts";
+import { formatCell } from "./csv.ts";
 import type { GateResult } from "../review/gates.ts";
 import type { MetricGoal } from "../review/metric_goals.ts";
 import { describeStates, type RunCounts } from "../review/run_counts.ts";
+import { type SizeLimit, textSize } from "../github/limits.ts";
 import { runUrl } from "../wandb/run_url.ts";
-import type { WandbRun } from "../wandb/run.ts";
+import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
-
-/** A size limit in the unit GitHub measures it in. */
-export interface SizeLimit {
-  /** The most units allowed. */
-  max: number;
-  /** What is counted: Unicode code points (characters) or UTF-8 bytes. */
-  unit: "characters" | "bytes";
-}
-
-/**
- * GitHub's limit for a comment body: "maximum is 65536 characters", counted
- * as Unicode code points (an emoji is one, not the two UTF-16 units of
- * JavaScript's `length`). 65,536 code points are at most 262,144 UTF-8 bytes,
- * the byte limit GitHub has been measured to apply to comments as well.
- */
-export const COMMENT_LIMIT: SizeLimit = { max: 65_536, unit: "characters" };
-
-/**
- * GitHub's limit for one step's job summary: 1 MiB, in UTF-8 bytes, as the
- * runner measures the file (it drops a larger summary whole).
- */
-export const SUMMARY_LIMIT: SizeLimit = { max: 1_048_576, unit: "bytes" };
-
-const NOT_ASCII = /[\u0080-\uffff]/;
-const SURROGATE = /[\ud800-\udfff]/;
 
 /** The most characters one table cell or gate line shows of outside text. */
 const MAX_CELL_CHARACTERS = 120;
 const MAX_LINE_CHARACTERS = 400;
-
-/**
- * The size of `text` in the unit of a {@linkcode SizeLimit}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { textSize } from "./markdown.ts";
- *
- * assert.equal(textSize("✅ 🟢", "characters"), 3);
- * assert.equal(textSize("✅ 🟢", "bytes"), 8);
- * ```
- *
- * @param text The text.
- * @param unit `characters` (Unicode code points) or `bytes` (UTF-8).
- * @returns Its size.
- */
-export function textSize(text: string, unit: SizeLimit["unit"]): number {
-  // Most text is ASCII, or has no surrogate pair: one native scan tells.
-  if (unit === "bytes" ? !NOT_ASCII.test(text) : !SURROGATE.test(text)) {
-    return text.length;
-  }
-  let size = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    const pair = code >= 0xd800 && code <= 0xdbff &&
-      index + 1 < text.length &&
-      (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
-    if (pair) index++;
-    size += unit === "characters"
-      ? 1
-      : pair
-      ? 4
-      : code < 0x80
-      ? 1
-      : code < 0x800
-      ? 2
-      : 3;
-  }
-  return size;
-}
 
 /** Everything the report shows besides the runs. */
 export interface MarkdownReportContext {
@@ -109,8 +46,17 @@ export interface MarkdownReportContext {
   charts: boolean;
   /** The CSV's file name, named when rows are left out. */
   csvName: string;
-  /** How large the report may be. Default {@linkcode COMMENT_LIMIT}. */
+  /**
+   * How large the report may be, e.g. GitHub's comment or job summary limit
+   * (`lib/github/limits.ts`); no limit when absent.
+   */
   limit?: SizeLimit;
+  /**
+   * Where a reader sets metric directions (an input's or option's name),
+   * named after the directions when some were inferred; left unsaid when
+   * absent.
+   */
+  directionsSetting?: string;
 }
 
 interface Row {
@@ -135,7 +81,7 @@ export function markdownReport(
   runs: CategorisedRuns,
   context: MarkdownReportContext,
 ): string {
-  const { max, unit } = context.limit ?? COMMENT_LIMIT;
+  const { max, unit } = context.limit ?? { max: Infinity, unit: "characters" };
   const size = (text: string) => textSize(text, unit);
   const rows: Row[] = [
     ...runs.candidates.map((run) => ({ run, category: "candidate" as const })),
@@ -348,11 +294,17 @@ function comparisonNotes(context: MarkdownReportContext): string[] {
     `Candidates are compared with ${how} per metric: ${values.join("; ")}.`,
     "",
     `Directions: ${directions.join("; ")}.${
-      anyInferred
-        ? " Inferred directions come from the metric's name; set `METRIC_GOALS` to change them."
-        : ""
+      anyInferred ? inferredNote(context.directionsSetting) : ""
     }`,
   ];
+}
+
+/** Says where inferred directions come from and, when named, where to change them. */
+function inferredNote(setting: string | undefined): string {
+  const from = " Inferred directions come from the metric's name";
+  return setting === undefined
+    ? `${from}.`
+    : `${from}; set \`${escapeCode(setting)}\` to change them.`;
 }
 
 /** The most bars a chart shows: past this, labels crowd and bars thin out. */
@@ -405,7 +357,7 @@ function chartBars(
   const { metric, direction } = goal;
   const charted = rows.flatMap((row) => {
     const value = numericMetric(row.run, metric);
-    return (row.category === "baseline" || row.run.state === "finished") &&
+    return (row.category === "baseline" || isFinished(row.run)) &&
         value !== undefined
       ? [{ ...row, value }]
       : [];
@@ -441,23 +393,41 @@ function chartBars(
       : charted[a].value - charted[b].value
   ).slice(0, MAX_BARS - baselineBars.length);
   const shownCandidates = candidates.filter((index) => best.includes(index));
-  const bars = [...shownCandidates.map(bar), ...baselineBars];
-  const which = shownCandidates.length === candidates.length
-    ? `the ${plural(candidates.length, "finished candidate")}`
-    : `the ${shownCandidates.length} best of ${candidates.length} finished candidates`;
+  return {
+    bars: [...shownCandidates.map(bar), ...baselineBars],
+    note: chartNote(metric, compared, {
+      charted: charted.length,
+      candidates: candidates.length,
+      shownCandidates: shownCandidates.length,
+      baselineBars: baselineBars.length,
+    }),
+  };
+}
+
+/** The note over a chart that leaves runs out: which runs it shows, and how many it does not. */
+function chartNote(
+  metric: string,
+  compared: BaselineValue | undefined,
+  count: {
+    charted: number;
+    candidates: number;
+    shownCandidates: number;
+    baselineBars: number;
+  },
+): string {
+  const which = count.shownCandidates === count.candidates
+    ? `the ${plural(count.candidates, "finished candidate")}`
+    : `the ${count.shownCandidates} best of ${count.candidates} finished candidates`;
   const baselinePart = compared === undefined
     ? ""
     : compared.runId === undefined
     ? " and the baselines' mean"
     : " and the compared baseline";
-  const shownRuns = shownCandidates.length +
-    (compared?.runId === undefined ? 0 : baselineBars.length);
-  return {
-    bars,
-    note: `_${escapeMarkdown(metric)} chart: ${which}${baselinePart}; ${
-      plural(charted.length - shownRuns, "run")
-    } left out of it, every run is in the table._`,
-  };
+  const shownRuns = count.shownCandidates +
+    (compared?.runId === undefined ? 0 : count.baselineBars);
+  return `_${escapeMarkdown(metric)} chart: ${which}${baselinePart}; ${
+    plural(count.charted - shownRuns, "run")
+  } left out of it, every run is in the table._`;
 }
 
 /**

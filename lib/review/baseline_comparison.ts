@@ -1,8 +1,6 @@
-import { InputError } from "../errors.ts";
-import { lookUp } from "../report/csv.ts";
 import type { Direction, MetricGoal } from "./metric_goals.ts";
-import type { WandbRun } from "../wandb/run.ts";
-import { quoteForMessage } from "../_message.ts";
+import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { isFinished } from "../wandb/run_state.ts";
 
 /** Which baseline value a candidate is compared with, per metric. */
 export type BaselineAggregate = "best" | "mean" | "latest";
@@ -33,22 +31,6 @@ export interface MetricComparison {
   relativeDelta?: number;
   /** `better`, `worse` or `same` in the metric's direction; `unknown` when either value is missing. */
   verdict: "better" | "worse" | "same" | "unknown";
-}
-
-/**
- * Reads `BASELINE_AGGREGATE`: `best` (default), `mean` or `latest`.
- *
- * @param text The input's text.
- * @returns The aggregate.
- */
-export function parseBaselineAggregate(text: string): BaselineAggregate {
-  const word = text.trim().toLowerCase();
-  if (word === "") return "best";
-  if (word === "best" || word === "mean" || word === "latest") return word;
-  throw new InputError(
-    "BASELINE_AGGREGATE",
-    `expected best, mean or latest, got ${quoteForMessage(text)}`,
-  );
 }
 
 /**
@@ -85,7 +67,7 @@ export function baselineValue(
   goal: MetricGoal,
   aggregate: BaselineAggregate,
 ): BaselineValue | undefined {
-  const values = baselines.filter((run) => run.state === "finished").flatMap(
+  const values = baselines.filter(isFinished).flatMap(
     (run) => {
       const value = numericMetric(run, goal.metric);
       return value === undefined ? [] : [{ value, runId: run.runId }];

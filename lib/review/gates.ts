@@ -1,9 +1,9 @@
-import { InputError } from "../errors.ts";
 import type { MetricComparison } from "./baseline_comparison.ts";
 import { numericMetric } from "./baseline_comparison.ts";
 import { describeStates, type RunCounts } from "./run_counts.ts";
 import type { WandbRun } from "../wandb/run.ts";
-import { formatNumber, quoteForMessage } from "../_message.ts";
+import { isFinished } from "../wandb/run_state.ts";
+import { formatNumber } from "../_message.ts";
 
 /** A bound every finished candidate must meet, e.g. `val_acc>=0.9`. */
 export interface Threshold {
@@ -31,12 +31,21 @@ export interface GateOptions {
   failOnRegression: readonly string[];
   /** How much worse counts as a regression. Default: any amount. */
   tolerance: Tolerance;
-  /** Fail unless `BOOL_COMPLETE` would be `True`. */
+  /** Fail unless the candidates are complete ({@linkcode RunCounts.complete}). */
   requireComplete: boolean;
 }
 
+/**
+ * Which gate failed: `complete`, the candidates are not complete;
+ * `judged`, no finished candidate to judge; `threshold`, a bound not met;
+ * `regression`, worse than the baseline.
+ */
+export type GateKind = "complete" | "judged" | "threshold" | "regression";
+
 /** One gate that did not pass. */
 export interface GateFailure {
+  /** Which gate failed. */
+  kind: GateKind;
   /** The run it concerns, when it concerns one. */
   runId?: string;
   /** The metric it concerns, when it concerns one. */
@@ -56,71 +65,6 @@ export interface GateResult {
 }
 
 /**
- * Reads `THRESHOLDS`: `metric>=number` entries separated by commas or
- * newlines (`>=`, `>`, `<=`, `<`, `==`).
- *
- * @example
- * ```ts
- * import { parseThresholds } from "./gates.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(parseThresholds("val_acc>=0.9, loss<=0.35"), [
- *   { metric: "val_acc", operator: ">=", value: 0.9 },
- *   { metric: "loss", operator: "<=", value: 0.35 },
- * ]);
- * ```
- *
- * @param text The input's text; empty means none.
- * @returns The thresholds.
- */
-export function parseThresholds(text: string): Threshold[] {
-  return text.split(/[,\r\n]+/).map((entry) => entry.trim()).filter((entry) =>
-    entry !== ""
-  ).map((entry) => {
-    const match = entry.match(/^([^<>=]+?)\s*(>=|<=|==|>|<)\s*(\S+)$/);
-    const value = match ? Number(match[3]) : NaN;
-    if (!match || !Number.isFinite(value)) {
-      throw new InputError(
-        "THRESHOLDS",
-        `expected entries like "val_acc>=0.9, loss<=0.35", got ${
-          quoteForMessage(entry)
-        }`,
-      );
-    }
-    return {
-      metric: match[1],
-      operator: match[2] as Threshold["operator"],
-      value,
-    };
-  });
-}
-
-/**
- * Reads `REGRESSION_TOLERANCE`: an absolute amount (`0.01`) or a percentage
- * of the baseline (`2%`); empty means 0.
- *
- * @param text The input's text.
- * @returns The tolerance.
- */
-export function parseTolerance(text: string): Tolerance {
-  const trimmed = text.trim();
-  if (trimmed === "") return { kind: "absolute", value: 0 };
-  const percent = trimmed.endsWith("%");
-  const value = Number(percent ? trimmed.slice(0, -1) : trimmed);
-  if (trimmed === "%" || !Number.isFinite(value) || value < 0) {
-    throw new InputError(
-      "REGRESSION_TOLERANCE",
-      `expected a non-negative number or percentage like 0.01 or 2%, got ${
-        quoteForMessage(text)
-      }`,
-    );
-  }
-  return percent
-    ? { kind: "relative", value: value / 100 }
-    : { kind: "absolute", value };
-}
-
-/**
  * Judges the finished candidates (the CSV's candidate rows) against the
  * thresholds and their baselines. A missing metric or baseline is a failure,
  * never a silent pass.
@@ -130,65 +74,113 @@ export function parseTolerance(text: string): Tolerance {
  * @returns The verdict.
  */
 export function evaluateGates(
-  finishedCandidates: readonly {
-    run: WandbRun;
-    comparisons: readonly MetricComparison[];
-  }[],
+  finishedCandidates: readonly JudgedCandidate[],
   context: { counts: RunCounts; options: GateOptions },
 ): GateResult {
   const { counts, options } = context;
   const failures: GateFailure[] = [];
-  const enabled = options.thresholds.length > 0 ||
-    options.failOnRegression.length > 0 || options.requireComplete;
-  if (options.requireComplete && !counts.complete) {
-    failures.push({ message: `REQUIRE_COMPLETE: ${incompleteness(counts)}` });
-  }
   const judged = options.thresholds.length > 0 ||
     options.failOnRegression.length > 0;
-  if (judged && finishedCandidates.length === 0) {
-    failures.push({ message: "no finished candidate run to judge" });
+  if (options.requireComplete && !counts.complete) {
+    failures.push({ kind: "complete", message: incompleteness(counts) });
   }
-  for (const threshold of options.thresholds) {
-    for (const { run } of finishedCandidates) {
+  if (judged && finishedCandidates.length === 0) {
+    failures.push({
+      kind: "judged",
+      message: "no finished candidate run to judge",
+    });
+  }
+  failures.push(
+    ...thresholdFailures(finishedCandidates, options.thresholds),
+    ...regressionFailures(finishedCandidates, options),
+  );
+  return {
+    enabled: judged || options.requireComplete,
+    passed: failures.length === 0,
+    failures,
+  };
+}
+
+/** A finished candidate and its comparisons with the baselines. */
+export interface JudgedCandidate {
+  /** The run. */
+  run: WandbRun;
+  /** Its comparisons with the baselines, one per compared metric. */
+  comparisons: readonly MetricComparison[];
+}
+
+/**
+ * The candidates the gates judge: the finished ones, each with its
+ * comparisons with the baselines (none when it has none).
+ *
+ * @param candidates Every candidate run.
+ * @param comparisons Each candidate's comparisons, by run id (`RunAnalysis.comparisons`).
+ * @returns The finished candidates, in order, with their comparisons.
+ */
+export function judgedCandidates(
+  candidates: readonly WandbRun[],
+  comparisons: ReadonlyMap<string, readonly MetricComparison[]>,
+): JudgedCandidate[] {
+  return candidates.filter(isFinished).map((run) => ({
+    run,
+    comparisons: comparisons.get(run.runId) ?? [],
+  }));
+}
+
+/** Each threshold's failures, run by run: a missing metric fails too. */
+function thresholdFailures(
+  finishedCandidates: readonly JudgedCandidate[],
+  thresholds: readonly Threshold[],
+): GateFailure[] {
+  return thresholds.flatMap((threshold) =>
+    finishedCandidates.flatMap(({ run }): GateFailure[] => {
       const value = numericMetric(run, threshold.metric);
       const label =
         `${threshold.metric} ${threshold.operator} ${threshold.value}`;
+      const about = {
+        kind: "threshold",
+        runId: run.runId,
+        metric: threshold.metric,
+      } as const;
       if (value === undefined) {
-        failures.push({
-          runId: run.runId,
-          metric: threshold.metric,
+        return [{
+          ...about,
           message: `${
             runLabel(run)
           }: has no numeric ${threshold.metric} to check ${label}`,
-        });
-      } else if (!meets(value, threshold)) {
-        failures.push({
-          runId: run.runId,
-          metric: threshold.metric,
-          message: `${runLabel(run)}: ${threshold.metric} = ${
-            formatNumber(value)
-          }, needs ${label}`,
-        });
+        }];
       }
-    }
-  }
-  for (const metric of options.failOnRegression) {
-    for (const { run, comparisons } of finishedCandidates) {
-      const comparison = comparisons.find((each) => each.metric === metric);
-      const failure = regressionFailure(comparison, metric, options.tolerance);
-      if (failure !== undefined) {
-        failures.push({
-          runId: run.runId,
-          metric,
-          message: `${runLabel(run)}: ${failure}`,
-        });
-      }
-    }
-  }
-  return { enabled, passed: failures.length === 0, failures };
+      if (meets(value, threshold)) return [];
+      return [{
+        ...about,
+        message: `${runLabel(run)}: ${threshold.metric} = ${
+          formatNumber(value)
+        }, needs ${label}`,
+      }];
+    })
+  );
 }
 
-/** Why the candidates are not complete, each state named as it is. */
+/** Each regression metric's failures, run by run. */
+function regressionFailures(
+  finishedCandidates: readonly JudgedCandidate[],
+  options: Pick<GateOptions, "failOnRegression" | "tolerance">,
+): GateFailure[] {
+  return options.failOnRegression.flatMap((metric) =>
+    finishedCandidates.flatMap(({ run, comparisons }): GateFailure[] => {
+      const comparison = comparisons.find((each) => each.metric === metric);
+      const failure = regressionFailure(comparison, metric, options.tolerance);
+      return failure === undefined ? [] : [{
+        kind: "regression",
+        runId: run.runId,
+        metric,
+        message: `${runLabel(run)}: ${failure}`,
+      }];
+    })
+  );
+}
+
+/** Why the candidates are not complete, each state named as it is: `not complete: 1 running of 2 candidates`. */
 function incompleteness(counts: RunCounts): string {
   if (counts.candidates === 0) return "not complete: no candidate run";
   return `not complete: ${

@@ -1,4 +1,3 @@
-import { InputError } from "../errors.ts";
 import { quoteForMessage } from "../_message.ts";
 
 /** Which way a metric improves: `max` (higher is better) or `min`. */
@@ -6,11 +5,11 @@ export type Direction = "max" | "min";
 
 /** A metric's direction, and whether it was inferred from the name. */
 export interface MetricGoal {
-  /** The metric name as in `DISPLAY_METRICS`. */
+  /** The metric's name (or dotted path), as the user gave it. */
   metric: string;
   /** Which way it improves. */
   direction: Direction;
-  /** `true` when guessed from the name rather than given in `METRIC_GOALS`. */
+  /** `true` when guessed from the name ({@linkcode inferDirection}) rather than given. */
   inferred: boolean;
 }
 
@@ -324,7 +323,7 @@ function termAt(
  * `ms_ssim` and `timesteps` are not losses or times. Anything else is
  * higher-is-better (`max`): accuracy, F1, AUC, BLEU, ROUGE, mAP, IoU,
  * rewards, entropy, and names such as `lr` or `grad_norm` that have no
- * direction; give those in `METRIC_GOALS` or leave them out of a gate.
+ * direction; give those a direction or leave them out of a gate.
  *
  * @example
  * ```ts
@@ -373,40 +372,24 @@ export function inferDirection(metric: string): Direction {
 }
 
 /**
- * Reads `METRIC_GOALS`: `name:max` or `name:min` entries separated by commas
- * or newlines, e.g. `val_acc:max, loss:min`.
+ * The goal of each metric: the direction given for it, else the one
+ * inferred from its name ({@linkcode inferDirection}).
  *
- * @param text The input's text; empty means none.
- * @returns Metric name to direction.
- * @throws {InputError} naming `METRIC_GOALS` for anything else.
- */
-export function parseMetricGoals(text: string): Map<string, Direction> {
-  const goals = new Map<string, Direction>();
-  for (const entry of text.split(/[,\r\n]+/)) {
-    const trimmed = entry.trim();
-    if (trimmed === "") continue;
-    const match = trimmed.match(/^(.+?)\s*:\s*(max|min)$/i);
-    if (!match) {
-      throw new InputError(
-        "METRIC_GOALS",
-        `expected entries like "val_acc:max, loss:min", got ${
-          quoteForMessage(trimmed)
-        }`,
-      );
-    }
-    goals.set(match[1], match[2].toLowerCase() as Direction);
-  }
-  return goals;
-}
-
-/**
- * The goal of each displayed metric: from `METRIC_GOALS` when given there,
- * else inferred from its name.
+ * @example
+ * ```ts
+ * import { metricGoals } from "./metric_goals.ts";
+ * import assert from "node:assert/strict";
  *
- * @param metrics The display metrics.
- * @param explicit Directions given by the user.
+ * assert.deepEqual(metricGoals(["acc", "speed"], new Map([["speed", "min"]])), [
+ *   { metric: "acc", direction: "max", inferred: true },
+ *   { metric: "speed", direction: "min", inferred: false },
+ * ]);
+ * ```
+ *
+ * @param metrics The metrics, e.g. those shown and those judged.
+ * @param explicit Directions given by the user, by metric.
  * @returns One goal per metric, in order.
- * @throws {InputError} when `METRIC_GOALS` names a metric that is not displayed.
+ * @throws {RangeError} when `explicit` names a metric that is not in `metrics`.
  */
 export function metricGoals(
   metrics: readonly string[],
@@ -414,11 +397,10 @@ export function metricGoals(
 ): MetricGoal[] {
   for (const metric of explicit.keys()) {
     if (!metrics.includes(metric)) {
-      throw new InputError(
-        "METRIC_GOALS",
-        `${
+      throw new RangeError(
+        `Cannot give metric ${
           quoteForMessage(metric)
-        } is not one of DISPLAY_METRICS; add it there first`,
+        } a direction: it is not one of the metrics`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import type { CategorisedRuns } from "./categorise.ts";
-import { UNKNOWN_STATE } from "../wandb/run.ts";
+import { allComplete, countStates } from "../wandb/run_state.ts";
 
 /** Counts over the runs, as the action's outputs report them. */
 export interface RunCounts {
@@ -58,25 +58,11 @@ export interface RunCounts {
  * @returns The counts.
  */
 export function countRuns(runs: CategorisedRuns): RunCounts {
-  const count = (...states: string[]) =>
-    runs.candidates.filter((run) => states.includes(run.state)).length;
-  const finished = count("finished");
-  const running = count("running");
-  const pending = count("pending");
-  const unknown = count(UNKNOWN_STATE);
   return {
-    complete: finished > 0 && running === 0 && pending === 0 &&
-      count("preempting") === 0 && unknown === 0,
+    complete: allComplete(runs.candidates),
     singleRun: runs.candidates.length === 1,
     candidates: runs.candidates.length,
-    finished,
-    running,
-    crashed: count("crashed"),
-    aborted: count("killed", "aborted"),
-    failed: count("failed"),
-    pending,
-    preempted: count("preempting", "preempted"),
-    unknown,
+    ...countStates(runs.candidates),
     baselines: runs.baselines.length,
   };
 }

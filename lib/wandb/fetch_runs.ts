@@ -11,7 +11,7 @@ import {
 } from "./run.ts";
 
 /**
- * Runs asked for per page unless `PAGE_SIZE` says otherwise. No public W&B
+ * Runs asked for per page unless the caller says otherwise. No public W&B
  * source states the largest page the server serves (W&B's SDK asks for 50).
  * 1,000 stays the default only because a capped server cannot break it:
  * {@linkcode fetchRuns} pages by `hasNextPage` and cursors, never by counting
@@ -190,7 +190,7 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  * });
  * const { candidates, baselines } = await fetchRuns(plan, {
  *   baseUrl: "https://api.wandb.ai",
- *   apiKey: Deno.env.get("WANDB_API_KEY")!,
+ *   apiKey: "your-w-and-b-api-key",
  *   metrics: ["acc", "loss"],
  * });
  * console.log(candidates.length, baselines.length);
@@ -199,54 +199,27 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  * @param plan Which runs are candidates and which are baselines.
  * @param options The connection, page size and wanted keys.
  * @returns The runs of each set.
- * @throws {WandbError} when W&B fails, answers malformed data, or the project does not exist.
+ * @throws {WandbError} when W&B fails, answers malformed data, or the project does not exist (kind `no-project`).
  */
 export async function fetchRuns(
   plan: QueryPlan,
   options: FetchRunsOptions,
 ): Promise<FetchedRuns> {
-  const metrics = options.metrics ?? [];
-  const configVars = options.configVars ?? [];
   const cursors: Partial<Record<SetName, PageCursor>> = {
     candidates: newCursor(plan.candidateFilter),
   };
   if (plan.baselineFilter !== null) {
     cursors.baselines = newCursor(plan.baselineFilter);
   }
-  const baseVariables = {
-    entity: plan.entity,
-    project: plan.project,
-    perPage: options.pageSize ?? DEFAULT_PAGE_SIZE,
-    order: "+created_at",
-    configKeys: projectionKeys(["github_sha", ...configVars]),
-    ...(metrics.length > 0 ? { summaryKeys: projectionKeys(metrics) } : {}),
-  };
-  const readAnswer = answerReader({
-    metrics,
-    configVars: ["github_sha", ...configVars],
-  });
+  const askPage = pageAsker(plan, options);
   let requests = 0;
   for (;;) {
     const pending = (Object.keys(cursors) as SetName[]).filter((name) =>
       !cursors[name]!.done
     );
     if (pending.length === 0) break;
-    const variables: Record<string, unknown> = { ...baseVariables };
-    for (const name of pending) {
-      variables[`${name}Filters`] = JSON.stringify(cursors[name]!.filter);
-      variables[`${name}Cursor`] = cursors[name]!.after;
-    }
-    const data = await postGraphql({
-      query: buildRunsDocument(pending, metrics.length > 0),
-      variables,
-    }, options);
+    const project = await askPage(pending, cursors);
     requests++;
-    const project = readAnswer(data, pending);
-    if (project === null) {
-      throw new WandbError(
-        `PROJECT_NAME: W&B has no project "${plan.entity}/${plan.project}" at ${options.baseUrl} that this API key can see`,
-      );
-    }
     for (const name of pending) {
       advance(cursors[name]!, project[name], name);
     }
@@ -260,6 +233,50 @@ export async function fetchRuns(
     candidates: inCreationOrder(cursors.candidates!.runs),
     baselines: inCreationOrder(cursors.baselines?.runs ?? new Map()),
     requests,
+  };
+}
+
+/**
+ * Asks W&B for the next page of each pending set and reads the answer:
+ * what varies between requests is only which sets are asked for and where
+ * each starts.
+ */
+function pageAsker(
+  plan: QueryPlan,
+  options: FetchRunsOptions,
+): (
+  pending: readonly SetName[],
+  cursors: Partial<Record<SetName, PageCursor>>,
+) => Promise<Record<SetName, Page>> {
+  const metrics = options.metrics ?? [];
+  const configVars = ["github_sha", ...options.configVars ?? []];
+  const baseVariables = {
+    entity: plan.entity,
+    project: plan.project,
+    perPage: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    order: "+created_at",
+    configKeys: projectionKeys(configVars),
+    ...(metrics.length > 0 ? { summaryKeys: projectionKeys(metrics) } : {}),
+  };
+  const readAnswer = answerReader({ metrics, configVars });
+  return async (pending, cursors) => {
+    const variables: Record<string, unknown> = { ...baseVariables };
+    for (const name of pending) {
+      variables[`${name}Filters`] = JSON.stringify(cursors[name]!.filter);
+      variables[`${name}Cursor`] = cursors[name]!.after;
+    }
+    const data = await postGraphql({
+      query: buildRunsDocument(pending, metrics.length > 0),
+      variables,
+    }, options);
+    const project = readAnswer(data, pending);
+    if (project === null) {
+      throw new WandbError(
+        `W&B has no project "${plan.entity}/${plan.project}" at ${options.baseUrl} that this API key can see`,
+        { kind: "no-project" },
+      );
+    }
+    return project;
   };
 }
 

@@ -1,6 +1,10 @@
-import { WandbError } from "../errors.ts";
+import { WandbError, type WandbFailureKind } from "../errors.ts";
 import {
-  type AttemptOutcome,
+  type HttpFailure,
+  type HttpOutcome,
+  USER_AGENT,
+} from "../http/failure.ts";
+import {
   type GiveUpReason,
   isRetryableStatus,
   MAX_WAIT_MS,
@@ -62,13 +66,11 @@ export interface GraphqlRequest {
 }
 
 const DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, maxTotalMs: 120_000 };
-const USER_AGENT = "wandb-runs-action (Deno)";
 
-/** A failed attempt: a one-line message free of secrets, and the HTTP status if any. */
-interface Failure {
-  message: string;
-  status?: number;
-}
+/** A failed attempt: a one-line message free of secrets, the HTTP status if any, and its kind. */
+type Failure = HttpFailure<WandbFailureKind>;
+
+type Outcome = HttpOutcome<unknown, WandbFailureKind>;
 
 /**
  * Posts one GraphQL request to `{baseUrl}/graphql`, retrying 408, 429, 5xx,
@@ -77,10 +79,11 @@ interface Failure {
  * attempts and total time.
  *
  * Failures that asking again will not heal end at once with an error that
- * names the URL tried and `WANDB_BASE_URL`: HTTP 404, a refused connection
- * (nothing listens there), a host name that does not resolve, a port Deno
- * blocks. A refused connection may be a server restarting, but far more often
- * a wrong URL, and the job is better rerun than kept waiting for either.
+ * names the URL tried and says what its `kind` is (see
+ * {@linkcode WandbFailureKind}): HTTP 404, a refused connection (nothing
+ * listens there), a host name that does not resolve, a port Deno blocks, a
+ * refused key. A refused connection may be a server restarting, but far more
+ * often a wrong URL, and the job is better rerun than kept waiting for either.
  *
  * @param request The document and variables.
  * @param connection Where and how to send it.
@@ -93,28 +96,9 @@ export function postGraphql(
 ): Promise<unknown> {
   const timeoutMs = connection.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxAttempts = connection.maxAttempts ?? DEFAULTS.maxAttempts;
-  const maxTotalMs = connection.maxTotalMs ?? DEFAULTS.maxTotalMs;
   const endpoint = `${connection.baseUrl}/graphql`;
-  const credentials = btoa(`api:${connection.apiKey}`);
-  // The key in plain and in its Basic form (padded or not), should a server
-  // echo the request.
-  const secrets = [
-    connection.apiKey,
-    credentials,
-    credentials.replace(/=+$/, ""),
-  ];
+  const { init, secrets } = requestInit(request, connection.apiKey);
   const now = connection.now ?? Date.now;
-  const log = connection.log ?? (() => {});
-  const init: RequestInit = {
-    method: "POST",
-    headers: {
-      "authorization": `Basic ${credentials}`,
-      "content-type": "application/json",
-      "accept": "application/json",
-      "user-agent": USER_AGENT,
-    },
-    body: JSON.stringify(request),
-  };
   return retryWithBackoff<unknown, Failure>(async (_attempt, remainingMs) => {
     // The last attempt may only use what is left of the budget.
     const attemptMs = Math.min(timeoutMs, remainingMs);
@@ -129,30 +113,68 @@ export function postGraphql(
       : noAnswer(result.why, endpoint, attemptMs);
   }, {
     maxAttempts,
-    maxTotalMs,
+    maxTotalMs: connection.maxTotalMs ?? DEFAULTS.maxTotalMs,
     sleep: connection.sleep,
     now,
     random: connection.random,
-    onRetry: (failure, attempt, waitMs) => {
-      const retrying = `${failure.message}; retrying in ${
-        formatSeconds(waitMs)
-      }`;
-      if (connection.onRetry === undefined) {
-        log(`attempt ${attempt} failed: ${retrying}`);
-      } else {
-        connection.onRetry(
-          `W&B request attempt ${attempt} of ${maxAttempts} failed: ${retrying}`,
-        );
-      }
-    },
+    onRetry: (failure, attempt, waitMs) =>
+      tellRetry(
+        connection,
+        `${failure.message}; retrying in ${formatSeconds(waitMs)}`,
+        { attempt, maxAttempts },
+      ),
     giveUp: (failure, reason) =>
       new WandbError(
         reason.kind === "final"
           ? failure.message
           : `${failure.message} (${gaveUp(reason)})`,
-        { status: failure.status },
+        {
+          status: failure.status,
+          kind: failure.kind,
+          url: failure.url,
+          detail: failure.detail,
+        },
       ),
   });
+}
+
+/**
+ * The request as sent, and every form the key could be echoed in: plain, and
+ * its HTTP Basic credentials padded or not.
+ */
+function requestInit(
+  request: GraphqlRequest,
+  apiKey: string,
+): { init: RequestInit; secrets: string[] } {
+  const credentials = btoa(`api:${apiKey}`);
+  return {
+    init: {
+      method: "POST",
+      headers: {
+        "authorization": `Basic ${credentials}`,
+        "content-type": "application/json",
+        "accept": "application/json",
+        "user-agent": USER_AGENT,
+      },
+      body: JSON.stringify(request),
+    },
+    secrets: [apiKey, credentials, credentials.replace(/=+$/, "")],
+  };
+}
+
+/** Says that an attempt failed and will be retried: to `onRetry`, else to the debug log. */
+function tellRetry(
+  connection: WandbConnection,
+  retrying: string,
+  count: { attempt: number; maxAttempts: number },
+): void {
+  if (connection.onRetry === undefined) {
+    connection.log?.(`attempt ${count.attempt} failed: ${retrying}`);
+  } else {
+    connection.onRetry(
+      `W&B request attempt ${count.attempt} of ${count.maxAttempts} failed: ${retrying}`,
+    );
+  }
 }
 
 function gaveUp(reason: GiveUpReason): string {
@@ -172,8 +194,6 @@ function gaveUp(reason: GiveUpReason): string {
       return tried;
   }
 }
-
-type Outcome = AttemptOutcome<unknown, Failure>;
 
 function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
   switch (why.kind) {
@@ -196,13 +216,20 @@ function noAnswer(why: NoAnswer, endpoint: string, timeoutMs: number): Outcome {
       };
     case "network":
       if (why.lasting !== undefined) {
+        const detail = describeLasting(
+          why.lasting,
+          why.message,
+          new URL(endpoint),
+        );
         return {
           ok: false,
           retryable: false,
           failure: {
-            message: `WANDB_BASE_URL: cannot reach W&B at ${endpoint}: ${
-              describeLasting(why.lasting, why.message, new URL(endpoint))
-            }; not retried, check WANDB_BASE_URL`,
+            kind: "unreachable",
+            url: endpoint,
+            detail,
+            message:
+              `Cannot reach W&B at ${endpoint}: ${detail}; not retried, check the base URL`,
           },
         };
       }
@@ -251,39 +278,25 @@ function readAnswer(answer: TextAnswer, context: AnswerContext): Outcome {
   const { status } = answer;
   // Redacted before anything is shortened, so that no part of a secret is left.
   const text = redactSecrets(answer.text, secrets);
-  let body: unknown;
-  let isJson = true;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    isJson = false;
-  }
-  const serverMessage = isJson ? errorMessageOf(body) : undefined;
-  const fail = (message: string, retryable: boolean): Outcome => ({
+  const body = parseJson(text);
+  const serverMessage = body.ok ? errorMessageOf(body.value) : undefined;
+  const fail = (
+    message: string,
+    retryable: boolean,
+    kind?: WandbFailureKind,
+  ): Outcome => ({
     ok: false,
     retryable,
     retryAfterMs: parseRetryAfter(answer.headers.get("retry-after"), now),
-    failure: { message, status },
+    failure: {
+      message,
+      status,
+      ...(kind === undefined ? {} : { kind, url: endpoint }),
+    },
   });
-  if (status === 401 || status === 403) {
-    return fail(
-      `WANDB_API_KEY: W&B refused the API key (HTTP ${status}${
-        serverMessage ? `: ${serverMessage}` : ""
-      }); check that the key is valid and can read the project`,
-      false,
-    );
-  }
-  if (status === 404) {
-    // W&B answers every GraphQL request at /graphql, found or not: a 404
-    // means the request went somewhere else.
-    return fail(
-      `WANDB_BASE_URL: W&B answered HTTP 404 (not found) at ${endpoint}; ${
-        endpoint.endsWith("/graphql/graphql")
-          ? "WANDB_BASE_URL ends in /graphql, which is added to it: drop that part"
-          : "check that WANDB_BASE_URL is the W&B API's base URL, such as https://api.wandb.ai"
-      }`,
-      false,
-    );
+  if (status === 401 || status === 403 || status === 404) {
+    const refused = refusedAnswer(status, serverMessage, endpoint);
+    return fail(refused.message, false, refused.kind);
   }
   if (status < 200 || status >= 300) {
     return fail(
@@ -291,7 +304,7 @@ function readAnswer(answer: TextAnswer, context: AnswerContext): Outcome {
       isRetryableStatus(status),
     );
   }
-  if (!isJson) {
+  if (!body.ok) {
     return fail(
       `W&B answered HTTP ${status} with a body that is not JSON: ${
         describeBody(text)
@@ -302,13 +315,55 @@ function readAnswer(answer: TextAnswer, context: AnswerContext): Outcome {
   if (serverMessage !== undefined) {
     return fail(`W&B answered with an error: ${serverMessage}`, false);
   }
-  if (typeof body !== "object" || body === null || !("data" in body)) {
+  const { value } = body;
+  if (typeof value !== "object" || value === null || !("data" in value)) {
     return fail(
       `W&B answered HTTP ${status} without "data": ${describeBody(text)}`,
       false,
     );
   }
-  return { ok: true, value: body.data };
+  return { ok: true, value: value.data };
+}
+
+/**
+ * The final failures that name a setting at fault: 401 and 403 refuse the
+ * key; a 404 means the request went somewhere else, since W&B answers every
+ * GraphQL request at `/graphql`, found or not.
+ */
+function refusedAnswer(
+  status: 401 | 403 | 404,
+  serverMessage: string | undefined,
+  endpoint: string,
+): { message: string; kind: WandbFailureKind } {
+  if (status !== 404) {
+    return {
+      kind: "key-refused",
+      message: `W&B refused the API key (HTTP ${status}${
+        serverMessage ? `: ${serverMessage}` : ""
+      }); check that the key is valid and can read the project`,
+    };
+  }
+  const notFound = `W&B answered HTTP 404 (not found) at ${endpoint}`;
+  return endpoint.endsWith("/graphql/graphql")
+    ? {
+      kind: "graphql-twice",
+      message:
+        `${notFound}; the base URL ends in /graphql, which is added to it: drop that part`,
+    }
+    : {
+      kind: "not-found",
+      message:
+        `${notFound}; check that the base URL is the W&B API's base URL, such as https://api.wandb.ai`,
+    };
+}
+
+/** The text read as JSON, or why not. */
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
 }
 
 /** The error text of a GraphQL or plain JSON error body, if it has one. */

@@ -11,7 +11,7 @@ export interface QueryPlan {
   candidateFilter: RunFilter;
   /** The filter selecting baseline runs, or `null` when no baseline tags were given. */
   baselineFilter: RunFilter | null;
-  /** The run id asked for, when candidates were chosen by `RUN_ID`. */
+  /** The run id asked for, when candidates were chosen by run id. */
   runId?: string;
 }
 

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { parseExactJson } from "./exact_json.ts";
-
-/** The {@linkcode WandbRun.state} of a run whose state W&B gave as null. */
-export const UNKNOWN_STATE = "unknown";
+import { UNKNOWN_STATE } from "./run_state.ts";
 
 /**
  * A W&B run, as the rest of the program sees it.
@@ -39,8 +37,8 @@ export interface WandbRun {
 
 /**
  * The config and summary values a run keeps: names or dotted paths, looked up
- * as the CSV and the reports look them up (`lookUp` in `csv_report.ts`: the
- * flat key first, else the path into nested objects).
+ * as {@linkcode lookUp} looks them up (the flat key first, else the path into
+ * nested objects).
  */
 export interface KeptValues {
   /** Summary metrics. */
@@ -440,4 +438,38 @@ export function unwrapConfig(
 
 function unwrapEntry(entry: unknown): unknown {
   return isJsonObject(entry) && "value" in entry ? entry.value : entry;
+}
+
+/**
+ * Finds a run's value by name: the flat key if it exists, else a dotted path
+ * into nested objects (`eval.f1`). The CSV, the reports and the comparisons
+ * all read metrics and config values through it.
+ *
+ * @example
+ * ```ts
+ * import { lookUp } from "./run.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(lookUp({ "eval.f1": 1, eval: { f1: 2 } }, "eval.f1"), 1);
+ * assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
+ * assert.equal(lookUp({ eval: { f1: 2 } }, "eval.auc"), undefined);
+ * ```
+ *
+ * @param values A run's summary metrics or config.
+ * @param name A key or dotted path.
+ * @returns The value, or `undefined` when absent.
+ */
+export function lookUp(
+  values: Record<string, unknown>,
+  name: string,
+): unknown {
+  if (Object.hasOwn(values, name)) return values[name];
+  if (!name.includes(".")) return undefined;
+  let current: unknown = values;
+  for (const segment of name.split(".")) {
+    if (typeof current !== "object" || current === null) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
 }

@@ -1,48 +1,6 @@
-import { InputError } from "../errors.ts";
 import type { FetchedRuns } from "./fetch_runs.ts";
-import { quoteForMessage } from "../_message.ts";
 import { sleep as defaultSleep } from "../http/retry.ts";
-import { UNKNOWN_STATE } from "./run.ts";
-
-/** Candidate states that may still change; W&B giving no state may mean any. */
-const UNSETTLED_STATES = ["running", "pending", "preempting", UNKNOWN_STATE];
-
-const UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000 };
-
-/**
- * Reads a duration such as `45m`, `30s`, `1h30m` or `90` (seconds).
- *
- * @example
- * ```ts
- * import { parseDuration } from "./wait_for_runs.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(parseDuration("WAIT_TIMEOUT", "1h30m"), 5_400_000);
- * ```
- *
- * @param input The input's name, for the error message.
- * @param text The text given.
- * @returns Milliseconds.
- */
-export function parseDuration(input: string, text: string): number {
-  const trimmed = text.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)([hms])/g)];
-  if (
-    trimmed === "" || parts.map((part) => part[0]).join("") !== trimmed
-  ) {
-    throw new InputError(
-      input,
-      `expected a duration like 45m, 30s or 1h30m, got ${
-        quoteForMessage(text)
-      }`,
-    );
-  }
-  return parts.reduce(
-    (total, [, amount, unit]) => total + Number(amount) * UNITS[unit],
-    0,
-  );
-}
+import { allSettled } from "./run_state.ts";
 
 /** How {@linkcode waitForRuns} polls. */
 export interface WaitOptions {
@@ -78,8 +36,7 @@ export interface WaitResult {
  * @returns `true` when waiting longer cannot change the candidates.
  */
 export function candidatesSettled(fetched: FetchedRuns): boolean {
-  return fetched.candidates.length > 0 &&
-    fetched.candidates.every((run) => !UNSETTLED_STATES.includes(run.state));
+  return allSettled(fetched.candidates);
 }
 
 /**
@@ -101,7 +58,7 @@ export async function waitForRuns(
     const fetched = await poll();
     const waitedMs = now() - started;
     options.progress?.(
-      `poll ${polls} after ${formatWait(waitedMs)}: ${describeStates(fetched)}`,
+      `poll ${polls} after ${formatWait(waitedMs)}: ${describePoll(fetched)}`,
     );
     if (candidatesSettled(fetched)) {
       return { fetched, timedOut: false, polls, waitedMs };
@@ -113,7 +70,8 @@ export async function waitForRuns(
   }
 }
 
-function describeStates(fetched: FetchedRuns): string {
+/** The candidates of one poll by their states as W&B gave them: `2 finished, 1 running`. */
+function describePoll(fetched: FetchedRuns): string {
   if (fetched.candidates.length === 0) return "no candidate run yet";
   const counts = new Map<string, number>();
   for (const run of fetched.candidates) {

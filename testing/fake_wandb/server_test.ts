@@ -283,16 +283,22 @@ Deno.test("the fake answers only the selected fields", async (t) => {
   });
 });
 
-Deno.test("the fake serves runs as W&B does", async (t) => {
-  await withFake(async (fake) => {
-    const runQuery = (fields: string) =>
-      `query Run($project: String!, $entity: String!, $name: String!) {
+/** One demo run's `fields`, asked for as the SDK asks for a single run. */
+async function fetchRun(
+  fake: FakeWandb,
+  name: string,
+  fields: string,
+): Promise<Answer["body"]> {
+  const query =
+    `query Run($project: String!, $entity: String!, $name: String!) {
         project(name: $project, entityName: $entity) { run(name: $name) { ${fields} } }
       }`;
-    const run = async (name: string, fields: string) =>
-      (await post(fake, runQuery(fields), { ...DEMO, name })).body.data.project
-        .run;
+  return (await post(fake, query, { ...DEMO, name })).body.data.project.run;
+}
 
+Deno.test("the fake serves config and summaryMetrics as W&B's JSON text", async (t) => {
+  await withFake(async (fake) => {
+    const run = (name: string, fields: string) => fetchRun(fake, name, fields);
     await t.step(
       "config is JSON text wrapped in {value}, with _wandb",
       async () => {
@@ -344,6 +350,12 @@ Deno.test("the fake serves runs as W&B does", async (t) => {
         });
       },
     );
+  });
+});
+
+Deno.test("the fake serves the other run fields as W&B does, and null for a run or project it lacks", async (t) => {
+  await withFake(async (fake) => {
+    const run = (name: string, fields: string) => fetchRun(fake, name, fields);
     await t.step("the other run fields", async () => {
       const happy = await run(
         "15u8cbod",
@@ -624,19 +636,21 @@ Deno.test("onRequest can create runs mid-paging, which offsets then repeat", () 
   });
 });
 
-Deno.test("the fake fails on demand", async (t) => {
+/** The smallest query the fake answers: who the key belongs to. */
+const VIEWER = "{ viewer { entity } }";
+
+Deno.test("the fake answers an error status on demand, one fault per request", async (t) => {
   await withFake(async (fake) => {
-    const viewer = "{ viewer { entity } }";
     await t.step(
       "status: the status, a JSON body and Retry-After; consumed before auth",
       async () => {
         fake.failNext({ kind: "status", status: 429, retryAfter: "2" });
-        const limited = await post(fake, viewer, {}, { apiKey: null });
+        const limited = await post(fake, VIEWER, {}, { apiKey: null });
         assert.equal(limited.status, 429);
         assert.equal(limited.headers.get("retry-after"), "2");
         assert.ok(Array.isArray(limited.body.errors));
         assert.equal(
-          (await post(fake, viewer, {}, { apiKey: null })).status,
+          (await post(fake, VIEWER, {}, { apiKey: null })).status,
           401,
         );
       },
@@ -647,13 +661,18 @@ Deno.test("the fake fails on demand", async (t) => {
         status: 502,
         body: '{"error":"bad gateway"}',
       });
-      assert.equal((await post(fake, viewer)).status, 503);
-      const second = await post(fake, viewer);
+      assert.equal((await post(fake, VIEWER)).status, 503);
+      const second = await post(fake, VIEWER);
       assert.deepEqual([second.status, second.body], [502, {
         error: "bad gateway",
       }]);
-      assert.equal((await post(fake, viewer)).status, 200);
+      assert.equal((await post(fake, VIEWER)).status, 200);
     });
+  });
+});
+
+Deno.test("the fake answers GraphQL errors or a raw body on demand", async (t) => {
+  await withFake(async (fake) => {
     await t.step(
       "graphqlErrors: an errors list beside partial data",
       async () => {
@@ -666,13 +685,13 @@ Deno.test("the fake fails on demand", async (t) => {
           errors,
           data: { project: null },
         });
-        const answer = await post(fake, viewer);
+        const answer = await post(fake, VIEWER);
         assert.deepEqual([answer.status, answer.body], [200, {
           errors,
           data: { project: null },
         }]);
         fake.failNext({ kind: "graphqlErrors", status: 404, errors });
-        const notFound = await post(fake, viewer);
+        const notFound = await post(fake, VIEWER);
         assert.deepEqual([notFound.status, notFound.body], [404, { errors }]);
       },
     );
@@ -701,10 +720,15 @@ Deno.test("the fake fails on demand", async (t) => {
         assert.equal(await truncated.text(), '{"data": {"viewer"');
       },
     );
+  });
+});
+
+Deno.test("the fake delays, edits, hangs or cuts short an answer on demand", async (t) => {
+  await withFake(async (fake) => {
     await t.step("delay: waits, then answers normally", async () => {
       fake.failNext({ kind: "delay", ms: 150 });
       const started = performance.now();
-      const answer = await post(fake, viewer);
+      const answer = await post(fake, VIEWER);
       assert.ok(performance.now() - started >= 140);
       assert.deepEqual(answer.body, {
         data: { viewer: { entity: DEMO_ENTITY } },
@@ -718,7 +742,7 @@ Deno.test("the fake fails on demand", async (t) => {
           data: { viewer: { entity: body.data.viewer.entity.toUpperCase() } },
         }),
       });
-      assert.deepEqual((await post(fake, viewer)).body, {
+      assert.deepEqual((await post(fake, VIEWER)).body, {
         data: { viewer: { entity: "GITHUB" } },
       });
     });
