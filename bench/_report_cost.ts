@@ -112,7 +112,7 @@ export function measureOutputCosts(
           .length + categorised.baselines.length,
     },
     markdown(
-      "Markdown: REPORT_MARKDOWN file (the job passes no limit, so 64 Ki characters)",
+      "Markdown: REPORT_MARKDOWN file (the job passes COMMENT_LIMIT, 64 Ki characters)",
       COMMENT_LIMIT,
     ),
     markdown("Markdown: job summary (1 MiB limit)", SUMMARY_LIMIT),

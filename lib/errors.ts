@@ -35,6 +35,25 @@ export class InputError extends Error {
  * - `key-refused`: HTTP 401 or 403, W&B refused the API key;
  * - `no-project`: W&B has no such project that the key can see;
  * - `failed`: anything else (retries ran out, malformed data, ...).
+ *
+ * @example Naming the setting at fault
+ * ```ts
+ * import { postGraphql, WandbError, type WandbFailureKind } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const settingAtFault = (kind: WandbFailureKind): string =>
+ *   ({ "unreachable": "the base URL", "not-found": "the base URL", "graphql-twice": "the base URL",
+ *     "key-refused": "the API key", "no-project": "the entity or project", "failed": "none" })[kind];
+ * // A base URL that ends in /graphql, to which /graphql is added.
+ * const fetch = () => Promise.resolve(new Response("404 page not found", { status: 404 }));
+ * const error = await postGraphql({ query: "{ viewer { username } }", variables: {} }, {
+ *   baseUrl: "https://api.wandb.ai/graphql", apiKey: "your-w-and-b-api-key", fetch,
+ * }).catch((error) => error);
+ * assert.ok(error instanceof WandbError);
+ * assert.equal(error.kind, "graphql-twice");
+ * assert.equal(error.url, "https://api.wandb.ai/graphql/graphql");
+ * assert.equal(settingAtFault(error.kind), "the base URL");
+ * ```
  */
 export type WandbFailureKind =
   | "unreachable"
@@ -56,7 +75,26 @@ export interface WandbErrorOptions extends ErrorOptions {
   detail?: string;
 }
 
-/** A failure reported by W&B or on the way to it, after retries ran out. */
+/**
+ * A failure reported by W&B or on the way to it, after retries ran out.
+ *
+ * @example A refused API key: not retried, and never in the message
+ * ```ts
+ * import { postGraphql, WandbError } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const fetch = () =>
+ *   Promise.resolve(Response.json({ errors: [{ message: "unauthorized" }] }, { status: 401 }));
+ * const error = await postGraphql({ query: "{ viewer { username } }", variables: {} }, {
+ *   baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch,
+ * }).catch((error) => error);
+ * assert.ok(error instanceof WandbError);
+ * assert.equal(error.kind, "key-refused");
+ * assert.equal(error.status, 401);
+ * assert.match(error.message, /^W&B refused the API key \(HTTP 401: unauthorized\)/);
+ * assert.doesNotMatch(error.message, /your-w-and-b-api-key/);
+ * ```
+ */
 export class WandbError extends Error {
   /** HTTP status of the last answer, when there was one. */
   readonly status?: number;

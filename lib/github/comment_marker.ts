@@ -61,10 +61,14 @@ export function isGithubLogin(text: string): boolean {
  *
  * @example
  * ```ts
+ * import { commentMarker } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
- * import { commentMarker } from "./comment_marker.ts";
  *
  * assert.equal(commentMarker("nightly"), "<!-- wandb-runs-report:nightly -->");
+ * // The sticky comment is the one whose body starts with the marker.
+ * const bodies = ["LGTM", `${commentMarker("nightly")}\n### W&B runs`];
+ * assert.equal(bodies.findIndex((body) => body.startsWith(commentMarker("nightly"))), 1);
+ * assert.throws(() => commentMarker("two words"), TypeError);
  * ```
  *
  * @param key Tells sticky comments apart: `[A-Za-z0-9_.-]{1,64}`.

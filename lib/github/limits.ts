@@ -8,7 +8,27 @@
 
 import { commentMarker } from "./comment_marker.ts";
 
-/** A size limit in the unit GitHub measures it in. */
+/**
+ * A size limit in the unit GitHub measures it in.
+ *
+ * @example Check text against a limit
+ * ```ts
+ * import type { SizeLimit } from "@ml-review/wandb-runs/github";
+ * import { COMMENT_LIMIT } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * function fits(text: string, { max, unit }: SizeLimit): boolean {
+ *   const size = unit === "characters"
+ *     ? [...text].length
+ *     : new TextEncoder().encode(text).length;
+ *   return size <= max;
+ * }
+ * // A comment with 200 characters kept for a footer of your own.
+ * const limit: SizeLimit = { ...COMMENT_LIMIT, max: COMMENT_LIMIT.max - 200 };
+ * assert.equal(fits("🟢".repeat(65_336), limit), true);
+ * assert.equal(fits("🟢".repeat(65_337), limit), false);
+ * ```
+ */
 export interface SizeLimit {
   /** The most units allowed. */
   max: number;
@@ -21,12 +41,36 @@ export interface SizeLimit {
  * as Unicode code points (an emoji is one, not the two UTF-16 units of
  * JavaScript's `length`). 65,536 code points are at most 262,144 UTF-8 bytes,
  * the byte limit GitHub has been measured to apply to comments as well.
+ *
+ * @example
+ * ```ts
+ * import { COMMENT_LIMIT } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(COMMENT_LIMIT, { max: 65_536, unit: "characters" });
+ * // 40,000 emoji: 80,000 UTF-16 units to `length`, 40,000 characters to GitHub.
+ * const body = "🟢".repeat(40_000);
+ * assert.ok(body.length > COMMENT_LIMIT.max);
+ * assert.ok([...body].length <= COMMENT_LIMIT.max);
+ * ```
  */
 export const COMMENT_LIMIT: SizeLimit = { max: 65_536, unit: "characters" };
 
 /**
  * GitHub's limit for one step's job summary: 1 MiB, in UTF-8 bytes, as the
  * runner measures the file (it drops a larger summary whole).
+ *
+ * @example
+ * ```ts
+ * import { SUMMARY_LIMIT } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(SUMMARY_LIMIT, { max: 1_048_576, unit: "bytes" });
+ * // 900,000 UTF-16 units, but 1,100,000 UTF-8 bytes ("✅" is 3): too large.
+ * const summary = "✅ passed\n".repeat(100_000);
+ * assert.ok(summary.length < SUMMARY_LIMIT.max);
+ * assert.ok(new TextEncoder().encode(summary).length > SUMMARY_LIMIT.max);
+ * ```
  */
 export const SUMMARY_LIMIT: SizeLimit = { max: 1_048_576, unit: "bytes" };
 
@@ -81,8 +125,8 @@ export function textSize(text: string, unit: SizeLimit["unit"]): number {
  *
  * @example
  * ```ts
+ * import { commentBodyLimit } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
- * import { commentBodyLimit } from "./limits.ts";
  *
  * // "<!-- wandb-runs-report:default -->" is 34 characters, then "\n".
  * assert.deepEqual(commentBodyLimit("default"), { max: 65_501, unit: "characters" });

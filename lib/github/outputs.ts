@@ -8,11 +8,13 @@ import { breakLegacyCommands } from "../_message.ts";
  *
  * @example
  * ```ts
- * import { formatGithubOutputs } from "./outputs.ts";
+ * import { formatGithubOutputs } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
  *
+ * // A fixed delimiter, to show the form; in real use leave it out, for a random one.
  * const text = formatGithubOutputs({ NUM_FINISHED: "2" }, () => "ghadelimiter_1");
  * assert.equal(text, "NUM_FINISHED<<ghadelimiter_1\n2\nghadelimiter_1\n");
+ * // in real use: await Deno.writeTextFile(Deno.env.get("GITHUB_OUTPUT")!, text, { append: true });
  * ```
  *
  * @param outputs Output name to value.
@@ -49,7 +51,7 @@ export function formatGithubOutputs(
  *
  * @example
  * ```ts
- * import { formatPlainOutputs } from "./outputs.ts";
+ * import { formatPlainOutputs } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
  *
  * assert.equal(

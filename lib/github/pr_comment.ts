@@ -28,7 +28,35 @@ import {
 } from "../http/retry.ts";
 import { fetchText, type TextAnswer } from "../http/timed_fetch.ts";
 
-/** Where to comment, what to say, and how patiently to ask. */
+/**
+ * Where to comment, what to say, and how patiently to ask.
+ *
+ * @example A second sticky comment, written by a GitHub App
+ * ```ts
+ * import { commentMarker, type PrCommentOptions, upsertPrComment } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * // GitHub with the app's comment from last night on the pull request.
+ * const ours = {
+ *   id: 7, html_url: "https://github.com/octo/app/pull/12#issuecomment-7",
+ *   body: `${commentMarker("nightly")}\nold`, user: { login: "my-app[bot]" },
+ * };
+ * const fetch = (_input: RequestInfo | URL, init?: RequestInit) =>
+ *   Promise.resolve(Response.json(init?.method === "PATCH" ? ours : [ours]));
+ *
+ * const options: PrCommentOptions = {
+ *   apiUrl: "https://api.github.com", // in real use: Deno.env.get("GITHUB_API_URL")!
+ *   repository: "octo/app", // in real use: Deno.env.get("GITHUB_REPOSITORY")!
+ *   pullNumber: 12,
+ *   token: "ghs_example", // in real use: the app's installation token
+ *   body: "### Nightly W&B runs",
+ *   commentKey: "nightly", // kept apart from the default sticky comment
+ *   commentAuthor: "my-app[bot]", // only this author's comment is edited
+ *   fetch, // in real use: leave out, to use the global fetch
+ * };
+ * assert.equal((await upsertPrComment(options)).action, "updated");
+ * ```
+ */
 export interface PrCommentOptions {
   /** The REST API base, `$GITHUB_API_URL`: `https://api.github.com`, or e.g. `https://ghe.example.com/api/v3` on GitHub Enterprise Server. */
   apiUrl: string;
@@ -66,7 +94,35 @@ export interface PrCommentOptions {
   maxTotalMs?: number;
 }
 
-/** What {@linkcode upsertPrComment} did. */
+/**
+ * What {@linkcode upsertPrComment} did.
+ *
+ * @example Learn the author to give next time
+ * ```ts
+ * import { type PrCommentResult, upsertPrComment } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * // An app's installation token: GitHub refuses `GET /user`, then writes as the app.
+ * const user = { login: "my-app[bot]" };
+ * const url = "https://github.com/octo/app/pull/12#issuecomment-7";
+ * const fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+ *   Promise.resolve(
+ *     String(input).endsWith("/user")
+ *       ? Response.json({ message: "Resource not accessible by integration" }, { status: 403 })
+ *       : init?.method === "POST"
+ *       ? Response.json({ id: 7, html_url: url, body: "", user }, { status: 201 })
+ *       : Response.json([]),
+ *   );
+ * const result: PrCommentResult = await upsertPrComment({
+ *   apiUrl: "https://api.github.com", repository: "octo/app", pullNumber: 12,
+ *   token: "ghs_example", body: "### W&B runs", fetch,
+ * });
+ * assert.equal(result.action, "created");
+ * assert.equal(result.url, url);
+ * // Looked for github-actions[bot]: the next run would not find this comment.
+ * assert.deepEqual(result.authorMismatch, { writtenAs: "my-app[bot]", lookedFor: "github-actions[bot]" });
+ * ```
+ */
 export type PrCommentResult = {
   /** Whether the comment is new or an earlier one was edited. */
   action: "created" | "updated";
@@ -80,7 +136,30 @@ export type PrCommentResult = {
   authorMismatch?: { writtenAs: string; lookedFor: string };
 };
 
-/** A failure reported by GitHub or on the way to it, after retries ran out. */
+/**
+ * A failure reported by GitHub or on the way to it, after retries ran out.
+ *
+ * @example Tell a read-only token from other failures
+ * ```ts
+ * import { GithubCommentError, upsertPrComment } from "@ml-review/wandb-runs/github";
+ * import assert from "node:assert/strict";
+ *
+ * // GitHub as a fork's read-only GITHUB_TOKEN sees it: reading works, posting is refused.
+ * const fetch = (_input: RequestInfo | URL, init?: RequestInit) =>
+ *   Promise.resolve(
+ *     init?.method === "POST"
+ *       ? Response.json({ message: "Resource not accessible by integration" }, { status: 403 })
+ *       : Response.json([]),
+ *   );
+ * const error = await upsertPrComment({
+ *   apiUrl: "https://api.github.com", repository: "octo/app", pullNumber: 12,
+ *   token: "ghs_example", body: "### W&B runs", commentAuthor: "github-actions[bot]", fetch,
+ * }).catch((error) => error);
+ * assert.ok(error instanceof GithubCommentError);
+ * assert.equal(error.status, 403);
+ * assert.equal(error.forbidden, true); // in real use: skip the comment, keep the job summary
+ * ```
+ */
 export class GithubCommentError extends Error {
   /** HTTP status of the last answer, when there was one. */
   readonly status?: number;
@@ -136,10 +215,13 @@ const issueCommentEventSchema = z.object({
  * @returns The number, or `undefined` for events without a pull request (`push`, comments on issues, ...).
  * @example
  * ```ts
+ * import { pullRequestNumber } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
- * import { pullRequestNumber } from "./pr_comment.ts";
  *
+ * // in real use: JSON.parse(await Deno.readTextFile(Deno.env.get("GITHUB_EVENT_PATH")!))
  * assert.equal(pullRequestNumber({ pull_request: { number: 12 } }), 12);
+ * // A comment on a pull request (`issue_comment`).
+ * assert.equal(pullRequestNumber({ issue: { number: 12, pull_request: {} } }), 12);
  * assert.equal(pullRequestNumber({ ref: "refs/heads/main" }), undefined);
  * ```
  */
@@ -170,8 +252,8 @@ export function pullRequestNumber(eventPayload: unknown): number | undefined {
  * @throws {GithubCommentError} when GitHub refuses or keeps failing; `forbidden` for a read-only token.
  * @example
  * ```ts
+ * import { upsertPrComment } from "@ml-review/wandb-runs/github";
  * import assert from "node:assert/strict";
- * import { upsertPrComment } from "./pr_comment.ts";
  *
  * // GitHub as the workflow's GITHUB_TOKEN sees a pull request without comments.
  * const url = "https://github.com/octo/app/pull/12#issuecomment-7";

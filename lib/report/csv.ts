@@ -20,7 +20,19 @@ export const FIXED_COLUMNS = [
 /** The last column: `candidate` or `baseline`. */
 export const CATEGORY_COLUMN = "__eval.category";
 
-/** What the CSV shows besides the fixed columns. */
+/**
+ * What the CSV shows besides the fixed columns.
+ *
+ * @example
+ * ```ts
+ * import { csvColumns, type CsvColumnsRequest } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * const request: CsvColumnsRequest = { metrics: ["eval.f1"], configVars: ["lr"] };
+ * // A metric keeps its name; a config var's column is `_` and its name.
+ * assert.deepEqual(csvColumns(request).slice(-3), ["eval.f1", "_lr", "__eval.category"]);
+ * ```
+ */
 export interface CsvColumnsRequest {
   /** Summary metric names, each a column of its own name. */
   metrics: readonly string[];
@@ -28,7 +40,28 @@ export interface CsvColumnsRequest {
   configVars: readonly string[];
 }
 
-/** Everything a CSV row needs beyond the run itself. */
+/**
+ * Everything a CSV row needs beyond the run itself.
+ *
+ * @example
+ * ```ts
+ * import { csvRows, type CsvContext } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * const context: CsvContext = {
+ *   appUrl: "https://wandb.ai", entity: "github", project: "demo",
+ *   metrics: ["acc"], configVars: [],
+ * };
+ * const baseline = {
+ *   runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished", tags: ["baseline"],
+ *   description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: { acc: 0.9 },
+ * };
+ * const [row] = csvRows({ candidates: [], baselines: [baseline] }, context);
+ * // `run.url`, `run.entity` and `run.project` come from the context.
+ * assert.equal(row[0], "https://wandb.ai/github/demo/runs/e6lo523p");
+ * assert.deepEqual(row.slice(4, 6), ["github", "demo"]);
+ * ```
+ */
 export interface CsvContext extends CsvColumnsRequest {
   /** The W&B app URL, for `run.url`. */
   appUrl: string;
@@ -103,6 +136,19 @@ export function columnCollision(
  * The CSV's header: the fixed columns, each metric, each config var prefixed
  * with `_`, then `__eval.category`.
  *
+ * @example
+ * ```ts
+ * import { csvColumns } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(csvColumns({ metrics: ["acc"], configVars: ["lr"] }), [
+ *   "run.url", "run.name", "run.tags", "run.id", "run.entity", "run.project",
+ *   "github_sha", "run.description", "acc", "_lr", "__eval.category",
+ * ]);
+ * // A metric named `_lr` and a config var `lr` would both make a column `_lr`.
+ * assert.throws(() => csvColumns({ metrics: ["_lr"], configVars: ["lr"] }), RangeError);
+ * ```
+ *
  * @param request The metrics and config vars.
  * @returns The column names.
  * @throws {RangeError} when two columns would have the same name (see {@linkcode columnCollision}).
@@ -136,6 +182,31 @@ export function csvColumns(request: CsvColumnsRequest): string[] {
 /**
  * The CSV's rows: finished candidates, then every baseline whatever its
  * state, each as cells in {@linkcode csvColumns} order.
+ *
+ * @example
+ * ```ts
+ * import { csvColumns, csvRows } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, state: string, acc: number) => ({
+ *   runId, displayName: runId, state, tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: { acc },
+ * });
+ * const context = {
+ *   appUrl: "https://wandb.ai", entity: "github", project: "demo",
+ *   metrics: ["acc"], configVars: [],
+ * };
+ * const rows = csvRows({
+ *   candidates: [run("cand0001", "finished", 0.91), run("cand0002", "running", 0.5)],
+ *   baselines: [run("base0001", "crashed", 0.88)],
+ * }, context);
+ * // The running candidate is left out; a baseline is kept whatever its state.
+ * const [id, acc] = ["run.id", "acc"].map((name) => csvColumns(context).indexOf(name));
+ * assert.deepEqual(rows.map((row) => [row[id], row[acc], row.at(-1)]), [
+ *   ["cand0001", "0.91", "candidate"],
+ *   ["base0001", "0.88", "baseline"],
+ * ]);
+ * ```
  *
  * @param runs The categorised runs.
  * @param context The columns and where the runs live.
@@ -230,14 +301,16 @@ function csvLines(rows: string[][]): string {
  *
  * @example
  * ```ts
- * import { csvText } from "./csv.ts";
+ * import { csvText } from "@ml-review/wandb-runs/report";
  * import assert from "node:assert/strict";
  *
  * const text = csvText({ candidates: [], baselines: [] }, {
  *   appUrl: "https://wandb.ai", entity: "github", project: "demo",
  *   metrics: ["acc"], configVars: ["lr"],
  * });
+ * // No runs: the header alone.
  * assert.equal(text, "run.url,run.name,run.tags,run.id,run.entity,run.project,github_sha,run.description,acc,_lr,__eval.category\n");
+ * // in real use: await Deno.writeTextFile("runs.csv", text);
  * ```
  *
  * @param runs The categorised runs.
@@ -251,6 +324,18 @@ export function csvText(runs: CategorisedRuns, context: CsvContext): string {
 /**
  * One cell: empty for missing or null, numbers at full precision, booleans as
  * Python's `True`/`False` (as the original wrote them), objects as JSON.
+ *
+ * @example
+ * ```ts
+ * import { formatCell } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatCell(undefined), "");
+ * assert.equal(formatCell(0.1 + 0.2), "0.30000000000000004");
+ * assert.equal(formatCell(2n ** 53n + 1n), "9007199254740993");
+ * assert.equal(formatCell(true), "True");
+ * assert.equal(formatCell({ layers: [64, 32] }), '{"layers":[64,32]}');
+ * ```
  *
  * @param value A config or summary value.
  * @returns The cell text.

@@ -4,7 +4,20 @@ import type { MarkdownReportContext } from "./markdown.ts";
 import { runUrl } from "../wandb/run_url.ts";
 import { lookUp, type WandbRun } from "../wandb/run.ts";
 
-/** The JSON report's schema version; bumped on any incompatible change. */
+/**
+ * The JSON report's schema version; bumped on any incompatible change.
+ *
+ * @example Check a report before reading it
+ * ```ts
+ * import { JSON_REPORT_VERSION } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * // in real use: the file the action wrote to REPORT_JSON, read with Deno.readTextFile
+ * const text = '{"version":1,"gate":{"enabled":false,"passed":true,"failures":[]},"runs":[]}';
+ * const report = JSON.parse(text);
+ * assert.equal(report.version, JSON_REPORT_VERSION, "a report of the schema this code reads");
+ * ```
+ */
 export const JSON_REPORT_VERSION = 1;
 
 /** What the JSON report is built from besides the runs: the report's context, with the gates' verdict required. */

@@ -461,10 +461,11 @@ function chartLabels(
  *
  * @example
  * ```ts
+ * import { escapeMarkdown } from "@ml-review/wandb-runs/report";
  * import assert from "node:assert/strict";
- * import { escapeMarkdown } from "./markdown.ts";
  *
- * assert.equal(escapeMarkdown("a|b"), "a\\|b");
+ * // A run name from W&B, as a table cell that neither splits nor notifies.
+ * assert.equal(`| ${escapeMarkdown("a|b")} |`, "| a\\|b |");
  * assert.equal(escapeMarkdown("@octocat #12"), "@&#8203;octocat #&#8203;12");
  * ```
  *

@@ -2,10 +2,47 @@ import type { Direction, MetricGoal } from "./metric_goals.ts";
 import { lookUp, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 
-/** Which baseline value a candidate is compared with, per metric. */
+/**
+ * Which baseline value a candidate is compared with, per metric.
+ *
+ * @example The three ways to pick the baseline value
+ * ```ts
+ * import { baselineValue, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { BaselineAggregate, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, acc: number): WandbRun => ({
+ *   runId, displayName: runId, state: "finished", tags: ["baseline"], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: { acc },
+ * });
+ * const baselines = [run("cqigzoxc", 0.75), run("x8f2k1ab", 0.5)]; // oldest first
+ * const [goal] = metricGoals(["acc"]);
+ * const aggregates: BaselineAggregate[] = ["best", "mean", "latest"];
+ * const values = aggregates.map((aggregate) => baselineValue(baselines, goal, aggregate)?.value);
+ * assert.deepEqual(values, [0.75, 0.625, 0.5]);
+ * ```
+ */
 export type BaselineAggregate = "best" | "mean" | "latest";
 
-/** The baseline value a metric is compared with. */
+/**
+ * The baseline value a metric is compared with.
+ *
+ * @example The best finished baseline, and how many baselines had the metric
+ * ```ts
+ * import { baselineValue, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { BaselineValue, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, state: string, loss: number): WandbRun => ({
+ *   runId, displayName: runId, state, tags: ["baseline"], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: { loss },
+ * });
+ * const baselines = [run("cqigzoxc", "finished", 0.44), run("x8f2k1ab", "finished", 0.41),
+ *   run("p0q9r8s7", "running", 0.3)]; // a running baseline is not compared with
+ * const best: BaselineValue | undefined = baselineValue(baselines, metricGoals(["loss"])[0], "best");
+ * assert.deepEqual(best, { value: 0.41, runId: "x8f2k1ab", runs: 2 });
+ * ```
+ */
 export interface BaselineValue {
   /** The value. */
   value: number;
@@ -15,7 +52,24 @@ export interface BaselineValue {
   runs: number;
 }
 
-/** How one candidate's metric compares with the baselines. */
+/**
+ * How one candidate's metric compares with the baselines.
+ *
+ * @example Say how a candidate did against the baseline
+ * ```ts
+ * import { compareWithBaselines, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { MetricComparison } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const candidate = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { acc: 0.9 } };
+ * const baselines = new Map([["acc", { value: 0.75, runId: "cqigzoxc", runs: 1 }]]);
+ * const [comparison]: MetricComparison[] = compareWithBaselines(candidate, baselines, metricGoals(["acc"]));
+ * const { metric, verdict, relativeDelta } = comparison;
+ * assert.equal(`${metric}: ${verdict} by ${(relativeDelta! * 100).toFixed(0)}%`, "acc: better by 20%");
+ * ```
+ */
 export interface MetricComparison {
   /** The metric. */
   metric: string;
@@ -57,6 +111,23 @@ export function numericMetric(
  * baselines that have it: the best in the metric's direction, the mean, or
  * the latest run's.
  *
+ * @example The mean over the finished baselines that have a number
+ * ```ts
+ * import { baselineValue, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, summary: Record<string, unknown>): WandbRun => ({
+ *   runId, displayName: runId, state: "finished", tags: ["baseline"], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary,
+ * });
+ * const baselines = [run("cqigzoxc", { acc: 0.5 }), run("x8f2k1ab", { acc: 0.75 }),
+ *   run("p0q9r8s7", { acc: "NaN" })]; // W&B's "NaN" is not a number
+ * const [acc, f1] = metricGoals(["acc", "f1"]);
+ * assert.deepEqual(baselineValue(baselines, acc, "mean"), { value: 0.625, runs: 2 });
+ * assert.equal(baselineValue(baselines, f1, "best"), undefined); // no baseline has f1
+ * ```
+ *
  * @param baselines The baseline runs (oldest first).
  * @param goal The metric and its direction.
  * @param aggregate How to pick the value.
@@ -87,6 +158,24 @@ export function baselineValue(
 
 /**
  * Compares one candidate's metrics with the baselines.
+ *
+ * @example A verdict per metric; `unknown` where no baseline has it
+ * ```ts
+ * import { baselineValue, compareWithBaselines, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, summary: Record<string, unknown>): WandbRun => ({
+ *   runId, displayName: runId, state: "finished", tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary,
+ * });
+ * const goals = metricGoals(["loss", "acc"]);
+ * const baseline = run("cqigzoxc", { loss: 0.5 });
+ * const values = new Map(goals.map((goal) => [goal.metric, baselineValue([baseline], goal, "best")]));
+ * const comparisons = compareWithBaselines(run("e6lo523p", { loss: 0.375, acc: 0.8 }), values, goals);
+ * assert.deepEqual(comparisons.map((each) => `${each.metric}: ${each.verdict}`), ["loss: better", "acc: unknown"]);
+ * assert.equal(comparisons[0].relativeDelta, -0.25);
+ * ```
  *
  * @param candidate The candidate run.
  * @param baselines The baseline values per metric, from {@linkcode baselineValue}.

@@ -5,7 +5,28 @@ import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
 
-/** A bound every finished candidate must meet, e.g. `val_acc>=0.9`. */
+/**
+ * A bound every finished candidate must meet, e.g. `val_acc>=0.9`.
+ *
+ * @example A candidate below the bound fails the gate
+ * ```ts
+ * import { countRuns, evaluateGates } from "@ml-review/wandb-runs/review";
+ * import type { Threshold, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run: WandbRun = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { val_acc: 0.87 } };
+ * const thresholds: Threshold[] = [{ metric: "val_acc", operator: ">=", value: 0.9 }];
+ * const gate = evaluateGates([{ run, comparisons: [] }], {
+ *   counts: countRuns({ candidates: [run], baselines: [] }),
+ *   options: { thresholds, failOnRegression: [], requireComplete: false,
+ *     tolerance: { kind: "absolute", value: 0 } },
+ * });
+ * assert.equal(gate.failures[0].message,
+ *   "dashing-leaf-4 (e6lo523p): val_acc = 0.87, needs val_acc >= 0.9");
+ * ```
+ */
 export interface Threshold {
   /** The metric. */
   metric: string;
@@ -15,7 +36,28 @@ export interface Threshold {
   value: number;
 }
 
-/** How much worse than its baseline a candidate may be. */
+/**
+ * How much worse than its baseline a candidate may be.
+ *
+ * @example A loss 2% worse than its baseline passes a 5% tolerance, not a 0.005 one
+ * ```ts
+ * import { compareWithBaselines, countRuns, evaluateGates, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { Tolerance, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run: WandbRun = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { loss: 0.51 } };
+ * const baselines = new Map([["loss", { value: 0.5, runs: 1 }]]);
+ * const comparisons = compareWithBaselines(run, baselines, metricGoals(["loss"]));
+ * const passes = (tolerance: Tolerance) => evaluateGates([{ run, comparisons }], {
+ *   counts: countRuns({ candidates: [run], baselines: [] }),
+ *   options: { thresholds: [], failOnRegression: ["loss"], tolerance, requireComplete: false },
+ * }).passed;
+ * assert.equal(passes({ kind: "relative", value: 0.05 }), true);
+ * assert.equal(passes({ kind: "absolute", value: 0.005 }), false);
+ * ```
+ */
 export interface Tolerance {
   /** `absolute` in the metric's units, or `relative` to the baseline. */
   kind: "absolute" | "relative";
@@ -23,7 +65,32 @@ export interface Tolerance {
   value: number;
 }
 
-/** What the gates check; every part is optional. */
+/**
+ * What the gates check; every part is optional.
+ *
+ * @example Require complete runs and a bound: a running candidate fails both
+ * ```ts
+ * import { countRuns, evaluateGates, judgedCandidates } from "@ml-review/wandb-runs/review";
+ * import type { GateOptions, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run: WandbRun = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "running",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { val_acc: 0.95 } };
+ * const options: GateOptions = {
+ *   thresholds: [{ metric: "val_acc", operator: ">=", value: 0.9 }],
+ *   failOnRegression: [],
+ *   tolerance: { kind: "relative", value: 0.02 },
+ *   requireComplete: true,
+ * };
+ * const counts = countRuns({ candidates: [run], baselines: [] });
+ * const gate = evaluateGates(judgedCandidates([run], new Map()), { counts, options });
+ * assert.deepEqual(gate.failures.map((failure) => failure.message), [
+ *   "not complete: 1 running of 1 candidate",
+ *   "no finished candidate run to judge",
+ * ]);
+ * ```
+ */
 export interface GateOptions {
   /** Bounds each finished candidate must meet. */
   thresholds: readonly Threshold[];
@@ -39,10 +106,53 @@ export interface GateOptions {
  * Which gate failed: `complete`, the candidates are not complete;
  * `judged`, no finished candidate to judge; `threshold`, a bound not met;
  * `regression`, worse than the baseline.
+ *
+ * @example Advice for each kind of failure
+ * ```ts
+ * import { countRuns, evaluateGates } from "@ml-review/wandb-runs/review";
+ * import type { GateKind } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const advice: Record<GateKind, string> = {
+ *   complete: "wait for the runs to finish",
+ *   judged: "finish at least one candidate run",
+ *   threshold: "improve the metric",
+ *   regression: "beat the baseline",
+ * };
+ * const gate = evaluateGates([], {
+ *   counts: countRuns({ candidates: [], baselines: [] }),
+ *   options: { thresholds: [], failOnRegression: [], requireComplete: true,
+ *     tolerance: { kind: "absolute", value: 0 } },
+ * });
+ * assert.deepEqual(gate.failures.map((failure) => advice[failure.kind]), ["wait for the runs to finish"]);
+ * ```
  */
 export type GateKind = "complete" | "judged" | "threshold" | "regression";
 
-/** One gate that did not pass. */
+/**
+ * One gate that did not pass.
+ *
+ * @example A regression names the run, the metric and by how much
+ * ```ts
+ * import { compareWithBaselines, countRuns, evaluateGates, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { GateFailure, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run: WandbRun = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { loss: 0.6 } };
+ * const baselines = new Map([["loss", { value: 0.5, runs: 1 }]]);
+ * const comparisons = compareWithBaselines(run, baselines, metricGoals(["loss"]));
+ * const [failure]: GateFailure[] = evaluateGates([{ run, comparisons }], {
+ *   counts: countRuns({ candidates: [run], baselines: [] }),
+ *   options: { thresholds: [], failOnRegression: ["loss"], requireComplete: false,
+ *     tolerance: { kind: "absolute", value: 0 } },
+ * }).failures;
+ * assert.deepEqual([failure.kind, failure.runId, failure.metric], ["regression", "e6lo523p", "loss"]);
+ * assert.equal(failure.message,
+ *   "dashing-leaf-4 (e6lo523p): loss = 0.6 is worse than the baseline 0.5 by 0.1 (tolerance 0)");
+ * ```
+ */
 export interface GateFailure {
   /** Which gate failed. */
   kind: GateKind;
@@ -54,7 +164,27 @@ export interface GateFailure {
   message: string;
 }
 
-/** The verdict of all gates. */
+/**
+ * The verdict of all gates.
+ *
+ * @example One line for a CI log: no gates, passed, or the failures
+ * ```ts
+ * import { countRuns, evaluateGates } from "@ml-review/wandb-runs/review";
+ * import type { GateOptions, GateResult } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const verdict = (result: GateResult) =>
+ *   !result.enabled ? "no gates"
+ *   : result.passed ? "passed"
+ *   : result.failures.map((failure) => failure.message).join("; ");
+ * const counts = countRuns({ candidates: [], baselines: [] });
+ * const options: GateOptions = { thresholds: [], failOnRegression: [], requireComplete: false,
+ *   tolerance: { kind: "absolute", value: 0 } };
+ * assert.equal(verdict(evaluateGates([], { counts, options })), "no gates");
+ * const strict = { ...options, requireComplete: true };
+ * assert.equal(verdict(evaluateGates([], { counts, options: strict })), "not complete: no candidate run");
+ * ```
+ */
 export interface GateResult {
   /** Whether any gate was asked for. */
   enabled: boolean;
@@ -68,6 +198,31 @@ export interface GateResult {
  * Judges the finished candidates (the CSV's candidate rows) against the
  * thresholds and their baselines. A missing metric or baseline is a failure,
  * never a silent pass.
+ *
+ * @example A candidate that meets its bound but regresses past the tolerance fails
+ * ```ts
+ * import {
+ *   baselineValue, compareWithBaselines, countRuns, evaluateGates, metricGoals,
+ * } from "@ml-review/wandb-runs/review";
+ * import type { WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, tags: string[], summary: Record<string, unknown>): WandbRun => ({
+ *   runId, displayName: runId, state: "finished", tags, description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary,
+ * });
+ * const candidate = run("e6lo523p", [], { acc: 0.93, loss: 0.5 });
+ * const baseline = run("cqigzoxc", ["baseline"], { acc: 0.91, loss: 0.4 });
+ * const goals = metricGoals(["acc", "loss"]);
+ * const values = new Map(goals.map((goal) => [goal.metric, baselineValue([baseline], goal, "best")]));
+ * const gate = evaluateGates([{ run: candidate, comparisons: compareWithBaselines(candidate, values, goals) }], {
+ *   counts: countRuns({ candidates: [candidate], baselines: [baseline] }),
+ *   options: { thresholds: [{ metric: "acc", operator: ">=", value: 0.9 }], failOnRegression: ["acc", "loss"],
+ *     tolerance: { kind: "relative", value: 0.1 }, requireComplete: true },
+ * });
+ * assert.equal(gate.passed, false); // loss is 25% worse than the baseline's 0.4
+ * assert.deepEqual(gate.failures.map((failure) => `${failure.kind}: ${failure.metric}`), ["regression: loss"]);
+ * ```
  *
  * @param finishedCandidates The candidates in state `finished`, each with its comparisons.
  * @param context The counts, and what to check.
@@ -101,7 +256,31 @@ export function evaluateGates(
   };
 }
 
-/** A finished candidate and its comparisons with the baselines. */
+/**
+ * A finished candidate and its comparisons with the baselines.
+ *
+ * @example Judge a candidate built by hand
+ * ```ts
+ * import { countRuns, evaluateGates } from "@ml-review/wandb-runs/review";
+ * import type { JudgedCandidate, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run: WandbRun = { runId: "e6lo523p", displayName: "dashing-leaf-4", state: "finished",
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
+ *   config: {}, summary: { acc: 0.8 } };
+ * const candidate: JudgedCandidate = {
+ *   run,
+ *   comparisons: [{ metric: "acc", direction: "max", candidateValue: 0.8, verdict: "unknown" }],
+ * };
+ * const gate = evaluateGates([candidate], {
+ *   counts: countRuns({ candidates: [run], baselines: [] }),
+ *   options: { thresholds: [], failOnRegression: ["acc"], requireComplete: false,
+ *     tolerance: { kind: "absolute", value: 0 } },
+ * });
+ * assert.equal(gate.failures[0].message,
+ *   "dashing-leaf-4 (e6lo523p): no finished baseline has a numeric acc to compare with");
+ * ```
+ */
 export interface JudgedCandidate {
   /** The run. */
   run: WandbRun;
@@ -112,6 +291,28 @@ export interface JudgedCandidate {
 /**
  * The candidates the gates judge: the finished ones, each with its
  * comparisons with the baselines (none when it has none).
+ *
+ * @example Only the finished candidates are judged
+ * ```ts
+ * import { compareWithBaselines, judgedCandidates, metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, state: string, summary: Record<string, unknown>): WandbRun => ({
+ *   runId, displayName: runId, state, tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary,
+ * });
+ * const candidates = [run("e6lo523p", "finished", { loss: 0.4 }), run("x8f2k1ab", "crashed", {}),
+ *   run("p0q9r8s7", "finished", {})];
+ * const baselines = new Map([["loss", { value: 0.5, runs: 1 }]]);
+ * const comparisons = new Map([
+ *   ["e6lo523p", compareWithBaselines(candidates[0], baselines, metricGoals(["loss"]))],
+ * ]);
+ * const judged = judgedCandidates(candidates, comparisons);
+ * assert.deepEqual(judged.map(({ run }) => run.runId), ["e6lo523p", "p0q9r8s7"]);
+ * assert.equal(judged[0].comparisons[0].verdict, "better");
+ * assert.deepEqual(judged[1].comparisons, []); // no comparisons given for it
+ * ```
  *
  * @param candidates Every candidate run.
  * @param comparisons Each candidate's comparisons, by run id (`RunAnalysis.comparisons`).

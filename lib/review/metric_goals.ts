@@ -1,9 +1,40 @@
 import { quoteForMessage } from "../_message.ts";
 
-/** Which way a metric improves: `max` (higher is better) or `min`. */
+/**
+ * Which way a metric improves: `max` (higher is better) or `min`.
+ *
+ * @example Give a direction to a metric whose name has none
+ * ```ts
+ * import { metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { Direction } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const given = new Map<string, Direction>([["grad_norm", "min"]]);
+ * const [accuracy, gradNorm] = metricGoals(["val_acc", "grad_norm"], given);
+ * assert.equal(accuracy.direction, "max"); // inferred from the name
+ * assert.equal(gradNorm.direction, "min"); // as given
+ * ```
+ */
 export type Direction = "max" | "min";
 
-/** A metric's direction, and whether it was inferred from the name. */
+/**
+ * A metric's direction, and whether it was inferred from the name.
+ *
+ * @example List the directions that were guessed, for the user to check
+ * ```ts
+ * import { metricGoals } from "@ml-review/wandb-runs/review";
+ * import type { MetricGoal } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const goals: MetricGoal[] = metricGoals(
+ *   ["val_loss", "eval/bleu", "latency_ms"],
+ *   new Map([["latency_ms", "min"]]),
+ * );
+ * const guessed = goals.filter((goal) => goal.inferred)
+ *   .map(({ metric, direction }) => `${metric}: ${direction}`);
+ * assert.deepEqual(guessed, ["val_loss: min", "eval/bleu: max"]);
+ * ```
+ */
 export interface MetricGoal {
   /** The metric's name (or dotted path), as the user gave it. */
   metric: string;
@@ -325,9 +356,9 @@ function termAt(
  * rewards, entropy, and names such as `lr` or `grad_norm` that have no
  * direction; give those a direction or leave them out of a gate.
  *
- * @example
+ * @example Losses and times are lower-is-better; rates and accuracies higher
  * ```ts
- * import { inferDirection } from "./metric_goals.ts";
+ * import { inferDirection } from "@ml-review/wandb-runs/review";
  * import assert from "node:assert/strict";
  *
  * assert.equal(inferDirection("val_loss"), "min");
@@ -375,9 +406,9 @@ export function inferDirection(metric: string): Direction {
  * The goal of each metric: the direction given for it, else the one
  * inferred from its name ({@linkcode inferDirection}).
  *
- * @example
+ * @example A direction given wins over the one inferred from the name
  * ```ts
- * import { metricGoals } from "./metric_goals.ts";
+ * import { metricGoals } from "@ml-review/wandb-runs/review";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(metricGoals(["acc", "speed"], new Map([["speed", "min"]])), [

@@ -1,7 +1,29 @@
 import type { CategorisedRuns } from "./categorise.ts";
 import { allComplete, countStates } from "../wandb/run_state.ts";
 
-/** Counts over the runs, as the action's outputs report them. */
+/**
+ * Counts over the runs, as the action's outputs report them.
+ *
+ * @example A crashed candidate is counted, and does not keep the runs from being complete
+ * ```ts
+ * import { categoriseRuns, countRuns } from "@ml-review/wandb-runs/review";
+ * import type { RunCounts, WandbRun } from "@ml-review/wandb-runs/review";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string, state: string): WandbRun => ({
+ *   runId, displayName: runId, state, tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {},
+ * });
+ * const counts: RunCounts = countRuns(categoriseRuns(
+ *   [run("e6lo523p", "finished"), run("x8f2k1ab", "crashed")],
+ *   [run("cqigzoxc", "finished")],
+ * ));
+ * assert.equal(`${counts.finished} of ${counts.candidates} finished`, "1 of 2 finished");
+ * assert.equal(counts.crashed, 1);
+ * assert.equal(counts.baselines, 1);
+ * assert.equal(counts.complete, true);
+ * ```
+ */
 export interface RunCounts {
   /**
    * At least one candidate finished and none is running, pending,
@@ -37,13 +59,14 @@ export interface RunCounts {
  * did not give counts as `unknown`, and keeps the runs from being `complete`:
  * it may not have finished.
  *
- * @example
+ * @example A killed run is `aborted`; one of unknown state keeps the runs from being complete
  * ```ts
- * import { countRuns } from "./run_counts.ts";
+ * import { countRuns } from "@ml-review/wandb-runs/review";
+ * import type { WandbRun } from "@ml-review/wandb-runs/review";
  * import assert from "node:assert/strict";
  *
- * const run = (state: string) => ({ runId: state, displayName: state, state,
- *   tags: [], description: null, createdAt: "2020-01-01T00:00:00.000Z",
+ * const run = (state: string): WandbRun => ({ runId: state, displayName: state, state,
+ *   tags: [], description: null, createdAt: "2026-08-01T12:00:00.000Z",
  *   config: {}, summary: {} });
  * const counts = countRuns({ candidates: [run("finished"), run("killed")], baselines: [] });
  * assert.equal(counts.complete, true);

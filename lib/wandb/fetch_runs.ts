@@ -17,10 +17,55 @@ import {
  * {@linkcode fetchRuns} pages by `hasNextPage` and cursors, never by counting
  * rows against the size asked for, so a server that serves fewer just costs
  * more requests.
+ *
+ * @example The page size asked for, by default and when set
+ * ```ts
+ * import { buildQueryPlan, DEFAULT_PAGE_SIZE, fetchRuns } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const asked: unknown[] = [];
+ * const fetch = (_url: unknown, init?: RequestInit) => {
+ *   asked.push(JSON.parse(String(init?.body)).variables.perPage);
+ *   const candidates = { edges: [], pageInfo: { endCursor: null, hasNextPage: false } };
+ *   return Promise.resolve(Response.json({ data: { project: { candidates } } }));
+ * };
+ * const plan = buildQueryPlan({ entity: "github", project: "predict-issue-labels", runId: "e6lo523p", baselineTags: [] });
+ * const connection = { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch };
+ * await fetchRuns(plan, connection);
+ * await fetchRuns(plan, { ...connection, pageSize: 50 });
+ * assert.deepEqual(asked, [DEFAULT_PAGE_SIZE, 50]);
+ * assert.equal(DEFAULT_PAGE_SIZE, 1000);
+ * ```
  */
 export const DEFAULT_PAGE_SIZE = 1000;
 
-/** Options of {@linkcode fetchRuns}: the connection, and what to ask for. */
+/**
+ * Options of {@linkcode fetchRuns}: the connection, and what to ask for.
+ *
+ * @example Keeping one nested metric and one config value
+ * ```ts
+ * import { buildQueryPlan, fetchRuns, type FetchRunsOptions } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const node = {
+ *   name: "e6lo523p", displayName: "dashing-leaf-4", state: "finished", tags: [],
+ *   description: null, createdAt: "2026-08-01T12:00:00",
+ *   config: '{"github_sha": {"value": "86edd03"}, "lr": {"value": 0.1}, "seed": {"value": 3}}',
+ *   summaryMetrics: '{"acc": 0.9, "eval": {"f1": 0.8, "auc": 0.95}}',
+ * };
+ * const candidates = { edges: [{ cursor: "0", node }], pageInfo: { endCursor: "0", hasNextPage: false } };
+ * const options: FetchRunsOptions = {
+ *   baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key",
+ *   metrics: ["eval.f1"], // a dotted path keeps only its path
+ *   configVars: ["lr"], // `github_sha` is always kept
+ *   fetch: () => Promise.resolve(Response.json({ data: { project: { candidates } } })),
+ * };
+ * const plan = buildQueryPlan({ entity: "github", project: "predict-issue-labels", runId: "e6lo523p", baselineTags: [] });
+ * const { candidates: [run] } = await fetchRuns(plan, options);
+ * assert.deepEqual(run.config, { github_sha: "86edd03", lr: 0.1 });
+ * assert.deepEqual(run.summary, { eval: { f1: 0.8 } });
+ * ```
+ */
 export interface FetchRunsOptions extends WandbConnection {
   /** Runs per page. Default {@linkcode DEFAULT_PAGE_SIZE}. */
   pageSize?: number;
@@ -38,7 +83,27 @@ export interface FetchRunsOptions extends WandbConnection {
   configVars?: readonly string[];
 }
 
-/** The runs W&B returned for a plan, each set de-duplicated and oldest first. */
+/**
+ * The runs W&B returned for a plan, each set de-duplicated and oldest first.
+ *
+ * @example A commit with one run still running, and no baselines asked for
+ * ```ts
+ * import { buildQueryPlan, type FetchedRuns, fetchRuns } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const node = {
+ *   name: "e6lo523p", displayName: "dashing-leaf-4", state: "running", tags: [],
+ *   description: null, createdAt: "2026-08-01T12:00:00", config: "{}",
+ * };
+ * const candidates = { edges: [{ cursor: "0", node }], pageInfo: { endCursor: "0", hasNextPage: false } };
+ * const fetch = () => Promise.resolve(Response.json({ data: { project: { candidates } } }));
+ * const plan = buildQueryPlan({ entity: "github", project: "predict-issue-labels", githubSha: "86edd03", baselineTags: [] });
+ * const fetched: FetchedRuns = await fetchRuns(plan, { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch });
+ * assert.deepEqual(fetched.candidates.map((run) => [run.runId, run.state]), [["e6lo523p", "running"]]);
+ * assert.deepEqual(fetched.baselines, []); // the plan has no baseline filter
+ * assert.equal(fetched.requests, 1);
+ * ```
+ */
 export interface FetchedRuns {
   /** Runs matching the candidate filter. */
   candidates: WandbRun[];
@@ -178,22 +243,28 @@ const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";
  * untagged, so one may have been skipped) makes the set be read again from
  * the start, once; a second time is an error.
  *
- * @example With the W&B API (needs a key and network)
- * ```ts ignore
- * import { buildQueryPlan, fetchRuns } from "../mod.ts";
+ * @example Two pages from a stub of W&B's API (without `fetch`, the global one asks W&B)
+ * ```ts
+ * import { buildQueryPlan, fetchRuns } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
  *
- * const plan = buildQueryPlan({
- *   entity: "github",
- *   project: "predict-issue-labels",
- *   githubSha: "86edd034aaba1498dbae6465cf994de90be6a4b2",
- *   baselineTags: ["baseline"],
- * });
- * const { candidates, baselines } = await fetchRuns(plan, {
- *   baseUrl: "https://api.wandb.ai",
- *   apiKey: "your-w-and-b-api-key",
- *   metrics: ["acc", "loss"],
- * });
- * console.log(candidates.length, baselines.length);
+ * const edge = (cursor: string, name: string) => ({ cursor, node: {
+ *   name, displayName: null, state: "finished", tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00", config: "{}", summaryMetrics: '{"acc": 0.9, "loss": 0.3}',
+ * } });
+ * const pages: Record<string, unknown> = {
+ *   first: { edges: [edge("0", "a"), edge("1", "b")], pageInfo: { endCursor: "1", hasNextPage: true } },
+ *   "0": { edges: [edge("1", "b"), edge("2", "c")], pageInfo: { endCursor: "2", hasNextPage: false } },
+ * };
+ * const fetch = (_url: unknown, init?: RequestInit) => {
+ *   const after = JSON.parse(String(init?.body)).variables.candidatesCursor ?? "first";
+ *   return Promise.resolve(Response.json({ data: { project: { candidates: pages[after] } } }));
+ * };
+ * const plan = buildQueryPlan({ entity: "github", project: "predict-issue-labels", githubSha: "86edd03", baselineTags: [] });
+ * const options = { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", metrics: ["acc"], fetch };
+ * const { candidates, requests } = await fetchRuns(plan, options);
+ * assert.deepEqual(candidates.map((run) => run.runId), ["a", "b", "c"]); // pages overlap by one run
+ * assert.deepEqual([candidates[0].summary, requests], [{ acc: 0.9 }, 2]);
  * ```
  *
  * @param plan Which runs are candidates and which are baselines.

@@ -24,7 +24,32 @@ import {
   redactSecrets,
 } from "../_message.ts";
 
-/** How to reach W&B and how patiently to ask. */
+/**
+ * How to reach W&B and how patiently to ask.
+ *
+ * @example W&B busy once, then answering; the retry waits no real time
+ * ```ts
+ * import { postGraphql, type WandbConnection } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const answers = [new Response("busy", { status: 503 }), Response.json({ data: { viewer: null } })];
+ * const retries: string[] = [];
+ * const connection: WandbConnection = {
+ *   baseUrl: "https://api.wandb.ai",
+ *   apiKey: "your-w-and-b-api-key",
+ *   fetch: () => Promise.resolve(answers.shift()!),
+ *   maxAttempts: 3,
+ *   sleep: () => Promise.resolve(),
+ *   random: () => 0,
+ *   onRetry: (line) => retries.push(line),
+ * };
+ * const data = await postGraphql({ query: "{ viewer { username } }", variables: {} }, connection);
+ * assert.deepEqual(data, { viewer: null });
+ * assert.deepEqual(retries, [
+ *   'W&B request attempt 1 of 3 failed: W&B answered HTTP 503: "busy"; retrying in 2 s',
+ * ]);
+ * ```
+ */
 export interface WandbConnection {
   /** The API base URL, e.g. `https://api.wandb.ai` (no trailing `/`). */
   baseUrl: string;
@@ -57,7 +82,28 @@ export interface WandbConnection {
   onRetry?: (line: string) => void;
 }
 
-/** What a GraphQL request sends. */
+/**
+ * What a GraphQL request sends.
+ *
+ * @example A request with variables, sent as the JSON body
+ * ```ts
+ * import { type GraphqlRequest, postGraphql } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const request: GraphqlRequest = {
+ *   query: "query Project($entity: String!, $project: String!) { project(name: $project, entityName: $entity) { name } }",
+ *   variables: { entity: "github", project: "predict-issue-labels" },
+ * };
+ * let sent: unknown;
+ * const fetch = (_url: unknown, init?: RequestInit) => {
+ *   sent = JSON.parse(String(init?.body));
+ *   return Promise.resolve(Response.json({ data: { project: { name: "predict-issue-labels" } } }));
+ * };
+ * const data = await postGraphql(request, { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch });
+ * assert.deepEqual(sent, request);
+ * assert.deepEqual(data, { project: { name: "predict-issue-labels" } });
+ * ```
+ */
 export interface GraphqlRequest {
   /** The GraphQL document. */
   query: string;
@@ -84,6 +130,26 @@ type Outcome = HttpOutcome<unknown, WandbFailureKind>;
  * listens there), a host name that does not resolve, a port Deno blocks, a
  * refused key. A refused connection may be a server restarting, but far more
  * often a wrong URL, and the job is better rerun than kept waiting for either.
+ *
+ * @example
+ * ```ts
+ * import { postGraphql } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * let url = "";
+ * let headers = new Headers();
+ * const fetch = (input: string | URL | Request, init?: RequestInit) => {
+ *   [url, headers] = [String(input), new Headers(init?.headers)];
+ *   return Promise.resolve(Response.json({ data: { viewer: { username: "ada" } } }));
+ * };
+ * const data = await postGraphql(
+ *   { query: "{ viewer { username } }", variables: {} },
+ *   { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch },
+ * );
+ * assert.deepEqual(data, { viewer: { username: "ada" } }); // `data`, not yet validated
+ * assert.equal(url, "https://api.wandb.ai/graphql");
+ * assert.equal(headers.get("authorization"), `Basic ${btoa("api:your-w-and-b-api-key")}`);
+ * ```
  *
  * @param request The document and variables.
  * @param connection Where and how to send it.

@@ -8,6 +8,26 @@ import { UNKNOWN_STATE } from "./run_state.ts";
  * W&B's schema lets a run's `state`, `config`, `summaryMetrics`, `tags`,
  * `displayName`, `description` and `commit` be null; none of them makes the
  * run unreadable (see {@linkcode runNodeSchema}).
+ *
+ * @example A run W&B gave with a null state, display name, tags and config
+ * ```ts
+ * import { buildQueryPlan, fetchRuns, type WandbRun } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const node = {
+ *   name: "e6lo523p", displayName: null, state: null, tags: null,
+ *   description: null, createdAt: "2026-08-01T12:00:00", config: null,
+ * };
+ * const candidates = { edges: [{ cursor: "0", node }], pageInfo: { endCursor: "0", hasNextPage: false } };
+ * const fetch = () => Promise.resolve(Response.json({ data: { project: { candidates } } }));
+ * const plan = buildQueryPlan({ entity: "github", project: "predict-issue-labels", runId: "e6lo523p", baselineTags: [] });
+ * const fetched = await fetchRuns(plan, { baseUrl: "https://api.wandb.ai", apiKey: "your-w-and-b-api-key", fetch });
+ * const run: WandbRun = fetched.candidates[0];
+ * assert.deepEqual(run, {
+ *   runId: "e6lo523p", displayName: "e6lo523p", state: "unknown", tags: [], description: null,
+ *   createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {},
+ * });
+ * ```
  */
 export interface WandbRun {
   /** The run id, the 8-character name seen in run URLs (`e6lo523p`). */

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { appUrlFor } from "./run_url.ts";
+ * import { appUrlFor } from "@ml-review/wandb-runs/wandb";
  * import assert from "node:assert/strict";
  *
  * assert.equal(appUrlFor("https://api.wandb.ai"), "https://wandb.ai");
@@ -24,7 +24,26 @@ export function appUrlFor(baseUrl: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-/** Where a run lives in W&B. */
+/**
+ * Where a run lives in W&B.
+ *
+ * @example The links of a project's runs on a dedicated W&B server
+ * ```ts
+ * import { appUrlFor, type RunLocation, runUrl } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const app = appUrlFor("https://api.acme.wandb.io");
+ * const locations: RunLocation[] = ["e6lo523p", "cqigzoxc"].map((runId) => ({
+ *   entity: "acme",
+ *   project: "predict-issue-labels",
+ *   runId,
+ * }));
+ * assert.deepEqual(locations.map((location) => runUrl(app, location)), [
+ *   "https://app.acme.wandb.io/acme/predict-issue-labels/runs/e6lo523p",
+ *   "https://app.acme.wandb.io/acme/predict-issue-labels/runs/cqigzoxc",
+ * ]);
+ * ```
+ */
 export interface RunLocation {
   /** The W&B entity. */
   entity: string;
@@ -37,6 +56,21 @@ export interface RunLocation {
 /**
  * A run's page: `{app}/{entity}/{project}/runs/{run id}`, each segment
  * percent-encoded.
+ *
+ * @example
+ * ```ts
+ * import { appUrlFor, runUrl } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const url = runUrl(appUrlFor("https://api.wandb.ai"), {
+ *   entity: "github",
+ *   project: "predict-issue-labels",
+ *   runId: "e6lo523p",
+ * });
+ * assert.equal(url, "https://wandb.ai/github/predict-issue-labels/runs/e6lo523p");
+ * // Each segment is percent-encoded.
+ * assert.equal(runUrl("https://wandb.ai", { entity: "a b", project: "p", runId: "r" }), "https://wandb.ai/a%20b/p/runs/r");
+ * ```
  *
  * @param appUrl The app URL from {@linkcode appUrlFor}.
  * @param location The run's entity, project and id.

@@ -2,7 +2,31 @@ import type { FetchedRuns } from "./fetch_runs.ts";
 import { sleep as defaultSleep } from "../http/retry.ts";
 import { allSettled } from "./run_state.ts";
 
-/** How {@linkcode waitForRuns} polls. */
+/**
+ * How {@linkcode waitForRuns} polls.
+ *
+ * @example A clock that moves only when the wait sleeps, and the progress lines
+ * ```ts
+ * import { type FetchedRuns, waitForRuns, type WaitOptions } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * let clock = 0;
+ * const lines: string[] = [];
+ * const options: WaitOptions = {
+ *   timeoutMs: 60_000,
+ *   intervalMs: 20_000,
+ *   now: () => clock,
+ *   sleep: (ms) => Promise.resolve(void (clock += ms)),
+ *   progress: (line) => lines.push(line),
+ * };
+ * // No candidate run ever appears.
+ * const poll = (): Promise<FetchedRuns> => Promise.resolve({ candidates: [], baselines: [], requests: 1 });
+ * const { timedOut, polls } = await waitForRuns(poll, options);
+ * assert.deepEqual([timedOut, polls], [true, 4]); // at 0, 20, 40 and 60 s
+ * assert.equal(lines[0], "poll 1 after 0s: no candidate run yet");
+ * assert.equal(lines[3], "poll 4 after 1m00s: no candidate run yet");
+ * ```
+ */
 export interface WaitOptions {
   /** Give up after this many milliseconds of waiting. */
   timeoutMs: number;
@@ -16,7 +40,30 @@ export interface WaitOptions {
   progress?: (line: string) => void;
 }
 
-/** What waiting ended with. */
+/**
+ * What waiting ended with.
+ *
+ * @example A run that crashed: settled, so the wait ends, but not finished
+ * ```ts
+ * import { type FetchedRuns, waitForRuns, type WaitResult } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * let clock = 0;
+ * const states = ["pending", "running", "crashed"];
+ * const poll = (): Promise<FetchedRuns> => Promise.resolve({
+ *   candidates: [{ runId: "e6lo523p", displayName: "dashing-leaf-4", state: states.shift()!, tags: [],
+ *     description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {} }],
+ *   baselines: [],
+ *   requests: 1,
+ * });
+ * const result: WaitResult = await waitForRuns(poll, {
+ *   timeoutMs: 600_000, intervalMs: 30_000, now: () => clock, sleep: (ms) => Promise.resolve(void (clock += ms)),
+ * });
+ * assert.equal(result.timedOut, false);
+ * assert.deepEqual([result.polls, result.waitedMs], [3, 60_000]);
+ * assert.equal(result.fetched.candidates[0].state, "crashed");
+ * ```
+ */
 export interface WaitResult {
   /** The runs seen by the last poll. */
   fetched: FetchedRuns;
@@ -42,6 +89,26 @@ export function candidatesSettled(fetched: FetchedRuns): boolean {
 /**
  * Polls W&B until every candidate has reached a terminal state (and at least
  * one exists) or the timeout passes, printing one progress line per poll.
+ *
+ * @example Waiting for a run to finish (in use, `poll` calls `fetchRuns`)
+ * ```ts
+ * import { type FetchedRuns, waitForRuns } from "@ml-review/wandb-runs/wandb";
+ * import assert from "node:assert/strict";
+ *
+ * const states = ["running", "running", "finished"];
+ * const poll = (): Promise<FetchedRuns> => Promise.resolve({
+ *   candidates: [{ runId: "e6lo523p", displayName: "dashing-leaf-4", state: states.shift()!, tags: [],
+ *     description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: { acc: 0.9 } }],
+ *   baselines: [],
+ *   requests: 1,
+ * });
+ * // `sleep` is stubbed so that the example does not wait 30 s between polls.
+ * const { fetched, timedOut, polls } = await waitForRuns(poll, {
+ *   timeoutMs: 600_000, intervalMs: 30_000, sleep: () => Promise.resolve(),
+ * });
+ * assert.deepEqual([timedOut, polls], [false, 3]);
+ * assert.equal(fetched.candidates[0].state, "finished");
+ * ```
  *
  * @param poll Fetches the runs once (one small, projected request).
  * @param options The timeout, interval, clock and progress sink.
