@@ -10,26 +10,19 @@
  */
 
 import { WandbError } from "./errors.ts";
-import {
-  analyseRuns,
-  type BaselineAggregate,
-  type BaselineValue,
-  type MetricComparison,
+import type {
+  BaselineAggregate,
+  BaselineValue,
+  MetricComparison,
 } from "./review/baseline_comparison.ts";
-import { categoriseRuns } from "./review/categorise.ts";
-import {
-  evaluateGates,
-  type GateResult,
-  judgedCandidates,
-  type Threshold,
-  type Tolerance,
-} from "./review/gates.ts";
+import type { GateResult, Threshold, Tolerance } from "./review/gates.ts";
 import {
   type Direction,
   type MetricGoal,
   metricGoals,
 } from "./review/metric_goals.ts";
-import { countRuns, type RunCounts } from "./review/run_counts.ts";
+import type { RunCounts } from "./review/run_counts.ts";
+import { judgeRuns } from "./review/judge_runs.ts";
 import { csvColumns, csvText } from "./report/csv.ts";
 import { jsonReport as jsonDocument } from "./report/json.ts";
 import {
@@ -312,13 +305,8 @@ export async function reviewRuns(
       } in project "${entity}/${project}"`,
     );
   }
-  const runs = categoriseRuns(fetched.candidates, fetched.baselines);
-  const counts = countRuns(runs);
-  const { baselineValues, comparisons } = analyseRuns(runs, settings);
-  const gate = evaluateGates(judgedCandidates(runs.candidates, comparisons), {
-    counts,
-    options: settings.gates,
-  });
+  const { runs, counts, analysis, gate } = judgeRuns(fetched, settings);
+  const { baselineValues, comparisons } = analysis;
   return {
     entity,
     project,

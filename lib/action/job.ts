@@ -1,18 +1,10 @@
-import {
-  analyseRuns,
-  type RunAnalysis,
-} from "../review/baseline_comparison.ts";
+import type { RunAnalysis } from "../review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../review/categorise.ts";
-import { categoriseRuns } from "../review/categorise.ts";
+import { judgeRuns } from "../review/judge_runs.ts";
 import { columnCollision, csvPieces } from "../report/csv.ts";
 import { WandbError } from "../errors.ts";
 import { type FetchedRuns, fetchRuns } from "../wandb/fetch_runs.ts";
-import {
-  evaluateGates,
-  gateOutputs,
-  type GateResult,
-  judgedCandidates,
-} from "../review/gates.ts";
+import { gateOutputs, type GateResult } from "../review/gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "../github/outputs.ts";
 import type { WandbConnection } from "../wandb/graphql_transport.ts";
 import type { ActionInputs, InputName } from "./inputs.ts";
@@ -32,7 +24,6 @@ import {
 import { buildQueryPlan, type QueryPlan } from "../wandb/query_plan.ts";
 import {
   countOutputs,
-  countRuns,
   describeStates,
   type RunCounts,
 } from "../review/run_counts.ts";
@@ -289,19 +280,14 @@ export function assessRuns(
   fetched: Pick<FetchedRuns, "candidates" | "baselines">,
   inputs: ActionInputs,
 ): RunAssessment {
-  const runs = categoriseRuns(fetched.candidates, fetched.baselines);
-  const counts = countRuns(runs);
   const { report } = inputs;
-  const analysis = analyseRuns(runs, {
+  const judged = judgeRuns(fetched, {
     goals: report.comparedGoals,
     aggregate: report.aggregate,
+    gates: inputs.gates,
   });
-  const gate = nameGateInputs(
-    evaluateGates(judgedCandidates(runs.candidates, analysis.comparisons), {
-      counts,
-      options: inputs.gates,
-    }),
-  );
+  const { runs, counts, analysis } = judged;
+  const gate = nameGateInputs(judged.gate);
   const reportContext: MarkdownReportContext = {
     appUrl: inputs.appUrl,
     entity: inputs.entity,
