@@ -12,7 +12,7 @@
 
 import { csvText } from "../lib/report/csv.ts";
 import { parseInputs, type RawInputs } from "../lib/action/inputs.ts";
-import { assessRuns } from "../lib/action/job.ts";
+import { judgeForReports } from "../lib/action/job.ts";
 import { markdownReport } from "../lib/report/markdown.ts";
 import {
   COMMENT_LIMIT,
@@ -77,7 +77,7 @@ export function measureOutputCosts(
       ) => reader.quick(node) ?? reader.schema.parse(node))
     );
   });
-  const { runs: categorised, reportContext: context } = assessRuns(
+  const { runs: categorised, reportContext: context } = judgeForReports(
     { candidates: fetched[0], baselines: fetched[1] },
     inputs,
   );

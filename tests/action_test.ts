@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import { ENVIRONMENT_VARIABLES } from "../cli.ts";
 import { INPUT_NAMES } from "../lib/action/inputs.ts";
-import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
+import { countRuns, countsAsOutputs } from "../lib/review/run_counts.ts";
 import { gateOutputs } from "../lib/review/gates.ts";
 import {
   DEMO_SHA_OUTPUTS,
@@ -48,7 +48,7 @@ Deno.test("third-party actions are pinned to a full commit SHA with the version 
 
 Deno.test("every output is declared, from the report step, in the CLI's order", () => {
   const expected = Object.keys({
-    ...countOutputs(countRuns({ candidates: [], baselines: [] })),
+    ...countsAsOutputs(countRuns({ candidates: [], baselines: [] })),
     ...gateOutputs({ enabled: false, passed: true, failures: [] }),
   });
   assert.deepEqual(Object.keys(action.outputs), expected);

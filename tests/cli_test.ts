@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ENVIRONMENT_VARIABLES, main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 import { gateOutputs } from "../lib/review/gates.ts";
-import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
+import { countRuns, countsAsOutputs } from "../lib/review/run_counts.ts";
 import {
   readTree,
   runCommand,
@@ -337,7 +337,9 @@ Deno.test("gates decide the exit code only with FAIL_ON_GATE", async (t) => {
 Deno.test("--help names every output the job writes", async () => {
   const help = (await runCli(["--help"], {})).stdout.join("\n");
   const outputs = [
-    ...Object.keys(countOutputs(countRuns({ candidates: [], baselines: [] }))),
+    ...Object.keys(
+      countsAsOutputs(countRuns({ candidates: [], baselines: [] })),
+    ),
     ...Object.keys(gateOutputs({ enabled: false, passed: true, failures: [] })),
   ];
   assert.equal(outputs.length, 14);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { categoriseRuns } from "../lib/review/categorise.ts";
 import { csvRows } from "../lib/report/csv.ts";
-import { lookUp } from "../lib/wandb/run.ts";
+import { valueAt } from "../lib/wandb/run.ts";
 import {
   DEFAULT_PAGE_SIZE,
   fetchRuns,
@@ -391,8 +391,8 @@ Deno.test("a nested summary is read for metric eval.f1, and only top-level keys 
       github_sha: "abc",
       optimizer: { lr: 0.01 },
     });
-    assert.equal(lookUp(run.summary, "eval.f1"), 0.8);
-    assert.equal(lookUp(run.config, "optimizer.lr"), 0.01);
+    assert.equal(valueAt(run.summary, "eval.f1"), 0.8);
+    assert.equal(valueAt(run.config, "optimizer.lr"), 0.01);
     const [row] = csvRows(categoriseRuns(fetched.candidates, []), {
       metrics: ["eval.f1", "acc"],
       configVars: ["optimizer.lr"],

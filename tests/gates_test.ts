@@ -1,7 +1,7 @@
 import { makeRun } from "./_helpers.ts";
 import type { WandbRun } from "../lib/wandb/run.ts";
 import assert from "node:assert/strict";
-import { analyseRuns } from "../lib/review/baseline_comparison.ts";
+import { compareCandidates } from "../lib/review/baseline_comparison.ts";
 import { InputError } from "../lib/errors.ts";
 import {
   evaluateGates,
@@ -40,7 +40,7 @@ function judge(
   metrics = ["acc", "loss"],
 ) {
   const runs = { candidates, baselines };
-  const analysis = analyseRuns(runs, {
+  const analysis = compareCandidates(runs, {
     goals: metricGoals(metrics),
     aggregate: "best",
   });

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { makeRun } from "./_helpers.ts";
 import {
-  analyseRuns,
   type BaselineAggregate,
+  compareCandidates,
 } from "../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../lib/review/categorise.ts";
 import { evaluateGates, type GateOptions } from "../lib/review/gates.ts";
@@ -61,7 +61,7 @@ function reportText(
 ): string {
   const goals = metricGoals(options.metrics ?? ["acc", "val_loss"]);
   const aggregate = options.aggregate ?? "best";
-  const analysis = analyseRuns(runs, { goals, aggregate });
+  const analysis = compareCandidates(runs, { goals, aggregate });
   const counts = countRuns(runs);
   const gate = evaluateGates(
     runs.candidates.filter((each) => each.state === "finished").map((each) => ({

@@ -229,7 +229,7 @@ Deno.test("each entry point exports exactly its list, by explicit names", async 
 Deno.test("no entry point exports the action's input layer or the internals the issue names", () => {
   const everything = ENTRY_POINTS.flatMap((entry) => entry.exports);
   const internal =
-    /^(parse[A-Z].*|InputError|runJob|assessRuns|analyseRuns|INPUT_NAMES|lookUp|countOutputs|pythonList|csvPieces|buildRunsDocument|projectionKeys|FIXED_COLUMNS|writeFileAtomically|createLog)$/;
+    /^(parse[A-Z].*|InputError|runJob|judgeForReports|compareCandidates|INPUT_NAMES|valueAt|countsAsOutputs|pythonList|csvPieces|buildRunsDocument|projectionKeys|FIXED_COLUMNS|writeFileAtomically|createLog)$/;
   assert.deepEqual(everything.filter((name) => internal.test(name)), []);
 });
 

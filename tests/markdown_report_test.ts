@@ -1,8 +1,8 @@
 import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import {
-  analyseRuns,
   type BaselineAggregate,
+  compareCandidates,
 } from "../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../lib/review/categorise.ts";
 import {
@@ -61,7 +61,7 @@ function report(
 ): string {
   const goals = metricGoals(options.metrics ?? ["acc", "val_loss"]);
   const aggregate = options.aggregate ?? "best";
-  const analysis = analyseRuns(runs, { goals, aggregate });
+  const analysis = compareCandidates(runs, { goals, aggregate });
   const counts = countRuns(runs);
   const gate = options.gates === undefined ? undefined : evaluateGates(
     judgedCandidates(runs.candidates, analysis.comparisons),
@@ -190,7 +190,7 @@ Deno.test("every aggregate picks its baseline value", async (t) => {
   ];
   for (const [aggregate, acc, loss, accRun] of cases) {
     await t.step(aggregate, () => {
-      const { baselineValues, comparisons } = analyseRuns(runs, {
+      const { baselineValues, comparisons } = compareCandidates(runs, {
         goals,
         aggregate,
       });

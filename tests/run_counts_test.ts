@@ -1,7 +1,7 @@
 import { makeRun } from "./_helpers.ts";
 import assert from "node:assert/strict";
 import { categoriseRuns } from "../lib/review/categorise.ts";
-import { countOutputs, countRuns } from "../lib/review/run_counts.ts";
+import { countRuns, countsAsOutputs } from "../lib/review/run_counts.ts";
 
 function run(runId: string, state: string) {
   return makeRun({ runId, state });
@@ -24,7 +24,7 @@ Deno.test("every W&B state is counted, and a candidate is never also a baseline"
     run("z", "running"),
   ]);
   assert.deepEqual(runs.baselines.map((r) => r.runId), ["z"]);
-  assert.deepEqual(countOutputs(countRuns(runs)), {
+  assert.deepEqual(countsAsOutputs(countRuns(runs)), {
     BOOL_COMPLETE: "False",
     BOOL_SINGLE_RUN: "False",
     NUM_FINISHED: "2",
@@ -41,7 +41,7 @@ Deno.test("every W&B state is counted, and a candidate is never also a baseline"
 });
 
 Deno.test("NUM_UNKNOWN counts candidates whose state W&B did not give, and comes right after NUM_PREEMPTED", () => {
-  const outputs = countOutputs(countRuns({
+  const outputs = countsAsOutputs(countRuns({
     candidates: [
       run("a", "finished"),
       run("b", "unknown"),

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  lookUp,
   type RunNodeReader,
   runNodeReader,
   runNodeSchema,
+  valueAt,
 } from "../lib/wandb/run.ts";
 import { UNKNOWN_STATE } from "../lib/wandb/run_state.ts";
 
@@ -127,7 +127,7 @@ Deno.test("the quick reader reads every usual node as the schema does", () => {
   const nested = runNodeReader({ metrics: ["eval.f1"], configVars: [] }).quick(
     node({ summaryMetrics: '{"eval": {"f1": 12345678901234567890}}' }),
   );
-  assert.equal(lookUp(nested!.summary, "eval.f1"), 12345678901234567890n);
+  assert.equal(valueAt(nested!.summary, "eval.f1"), 12345678901234567890n);
 });
 
 Deno.test("the quick reader leaves every invalid node to the schema, which names the fault", () => {
@@ -235,16 +235,16 @@ Deno.test("a kept key named __proto__ stays an own value, not the object's proto
     node({ summaryMetrics: '{"__proto__": {"polluted": 1}}' }),
   )!;
   assert.equal(Object.getPrototypeOf(run.summary), Object.prototype);
-  assert.deepEqual(lookUp(run.summary, "__proto__"), { polluted: 1 });
+  assert.deepEqual(valueAt(run.summary, "__proto__"), { polluted: 1 });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
-Deno.test("lookUp prefers a flat key, else follows a dotted path", () => {
+Deno.test("valueAt prefers a flat key, else follows a dotted path", () => {
   const summary = { "eval.f1": 1, eval: { f1: 2, inner: { x: 3 } }, val: null };
-  assert.equal(lookUp(summary, "eval.f1"), 1);
-  assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
-  assert.equal(lookUp(summary, "eval.inner.x"), 3);
-  assert.equal(lookUp(summary, "eval.missing"), undefined);
-  assert.equal(lookUp(summary, "val.x"), undefined);
-  assert.equal(lookUp(summary, "toString"), undefined);
+  assert.equal(valueAt(summary, "eval.f1"), 1);
+  assert.equal(valueAt({ eval: { f1: 2 } }, "eval.f1"), 2);
+  assert.equal(valueAt(summary, "eval.inner.x"), 3);
+  assert.equal(valueAt(summary, "eval.missing"), undefined);
+  assert.equal(valueAt(summary, "val.x"), undefined);
+  assert.equal(valueAt(summary, "toString"), undefined);
 });

@@ -23,7 +23,7 @@ import {
 } from "../github/limits.ts";
 import { buildQueryPlan, type QueryPlan } from "../wandb/query_plan.ts";
 import {
-  countOutputs,
+  countsAsOutputs,
   describeStates,
   type RunCounts,
 } from "../review/run_counts.ts";
@@ -109,9 +109,9 @@ export async function runJob(
       `RUN_ID: W&B has no run "${plan.runId}" in project "${inputs.entity}/${inputs.project}"`,
     );
   }
-  const assessment = assessRuns(fetched, inputs);
+  const assessment = judgeForReports(fetched, inputs);
   const { runs, counts, analysis, gate } = assessment;
-  const outputs = { ...countOutputs(counts), ...gateOutputs(gate) };
+  const outputs = { ...countsAsOutputs(counts), ...gateOutputs(gate) };
   await writeOutputFiles(reportFiles(assessment, inputs));
   const report = (limit: SizeLimit) =>
     markdownReport(runs, { ...assessment.reportContext, limit });
@@ -276,7 +276,7 @@ export interface RunAssessment {
  * @param inputs The validated inputs.
  * @returns The assessment every output is written from.
  */
-export function assessRuns(
+export function judgeForReports(
   fetched: Pick<FetchedRuns, "candidates" | "baselines">,
   inputs: ActionInputs,
 ): RunAssessment {

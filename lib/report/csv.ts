@@ -2,7 +2,7 @@ import { stringifyExactJson } from "../wandb/exact_json.ts";
 import { stringify } from "csv-stringify/sync";
 import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
 import { runUrl } from "../wandb/run_url.ts";
-import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { valueAt, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 
 /** The columns every CSV starts with, in the original's order. */
@@ -251,10 +251,10 @@ function rowMaker(
       run.description ?? "",
     ];
     for (const name of metrics) {
-      cells.push(formatCell(lookUp(run.summary, name)));
+      cells.push(formatCell(valueAt(run.summary, name)));
     }
     for (const name of configVars) {
-      cells.push(formatCell(lookUp(run.config, name)));
+      cells.push(formatCell(valueAt(run.config, name)));
     }
     cells.push(category);
     return cells;

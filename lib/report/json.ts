@@ -2,7 +2,7 @@ import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
 import type { GateResult } from "../review/gates.ts";
 import type { MarkdownReportContext } from "./markdown.ts";
 import { runUrl } from "../wandb/run_url.ts";
-import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { valueAt, type WandbRun } from "../wandb/run.ts";
 
 /**
  * The JSON report's schema version; bumped on any incompatible change.
@@ -88,13 +88,13 @@ function runEntry(
     metrics: Object.fromEntries(
       context.goals.map(({ metric }) => [
         metric,
-        lookUp(run.summary, metric) ?? null,
+        valueAt(run.summary, metric) ?? null,
       ]),
     ),
     config: Object.fromEntries(
       context.configVars.map((name) => [
         name,
-        lookUp(run.config, name) ?? null,
+        valueAt(run.config, name) ?? null,
       ]),
     ),
     comparisons: category === "candidate"

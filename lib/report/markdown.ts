@@ -12,7 +12,7 @@ import type { MetricGoal } from "../review/metric_goals.ts";
 import { describeStates, type RunCounts } from "../review/run_counts.ts";
 import { type SizeLimit, textSize } from "../github/limits.ts";
 import { runUrl } from "../wandb/run_url.ts";
-import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { valueAt, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
 
@@ -225,7 +225,7 @@ function table(
         metricCell(run, metric, comparisons?.[index])
       ),
       ...context.configVars.map((name) =>
-        escapeCell(formatCell(lookUp(run.config, name)))
+        escapeCell(formatCell(valueAt(run.config, name)))
       ),
     ];
     return `| ${cells.join(" | ")} |`;
@@ -243,7 +243,7 @@ function metricCell(
   metric: string,
   comparison: MetricComparison | undefined,
 ): string {
-  const value = lookUp(run.summary, metric);
+  const value = valueAt(run.summary, metric);
   const shown = typeof value === "number"
     ? formatNumber(value)
     : escapeCell(formatCell(value));

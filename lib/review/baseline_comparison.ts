@@ -1,5 +1,5 @@
 import type { Direction, MetricGoal } from "./metric_goals.ts";
-import { lookUp, type WandbRun } from "../wandb/run.ts";
+import { valueAt, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 
 /**
@@ -99,7 +99,7 @@ export function numericMetric(
   run: WandbRun,
   metric: string,
 ): number | undefined {
-  const value = lookUp(run.summary, metric);
+  const value = valueAt(run.summary, metric);
   const number = typeof value === "bigint" ? Number(value) : value;
   return typeof number === "number" && Number.isFinite(number)
     ? number
@@ -239,7 +239,7 @@ export interface RunAnalysis {
  * @param options The metric goals and how to aggregate baselines.
  * @returns Baseline values and comparisons.
  */
-export function analyseRuns(
+export function compareCandidates(
   runs: { candidates: readonly WandbRun[]; baselines: readonly WandbRun[] },
   options: { goals: readonly MetricGoal[]; aggregate: BaselineAggregate },
 ): RunAnalysis {

@@ -1,6 +1,6 @@
 import {
-  analyseRuns,
   type BaselineAggregate,
+  compareCandidates,
   type RunAnalysis,
 } from "./baseline_comparison.ts";
 import { type CategorisedRuns, categoriseRuns } from "./categorise.ts";
@@ -81,7 +81,7 @@ export function judgeRuns(
 ): JudgedRuns {
   const runs = categoriseRuns(fetched.candidates, fetched.baselines);
   const counts = countRuns(runs);
-  const analysis = analyseRuns(runs, options);
+  const analysis = compareCandidates(runs, options);
   const gate = evaluateGates(
     judgedCandidates(runs.candidates, analysis.comparisons),
     { counts, options: options.gates },

@@ -97,7 +97,7 @@ export function countRuns(runs: CategorisedRuns): RunCounts {
  * @param counts The counts from {@linkcode countRuns}.
  * @returns Output name to value.
  */
-export function countOutputs(counts: RunCounts): Record<string, string> {
+export function countsAsOutputs(counts: RunCounts): Record<string, string> {
   const bool = (value: boolean) => value ? "True" : "False";
   return {
     BOOL_COMPLETE: bool(counts.complete),

@@ -57,7 +57,7 @@ export interface WandbRun {
 
 /**
  * The config and summary values a run keeps: names or dotted paths, looked up
- * as {@linkcode lookUp} looks them up (the flat key first, else the path into
+ * as {@linkcode valueAt} looks them up (the flat key first, else the path into
  * nested objects).
  */
 export interface KeptValues {
@@ -467,19 +467,19 @@ function unwrapEntry(entry: unknown): unknown {
  *
  * @example
  * ```ts
- * import { lookUp } from "./run.ts";
+ * import { valueAt } from "./run.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(lookUp({ "eval.f1": 1, eval: { f1: 2 } }, "eval.f1"), 1);
- * assert.equal(lookUp({ eval: { f1: 2 } }, "eval.f1"), 2);
- * assert.equal(lookUp({ eval: { f1: 2 } }, "eval.auc"), undefined);
+ * assert.equal(valueAt({ "eval.f1": 1, eval: { f1: 2 } }, "eval.f1"), 1);
+ * assert.equal(valueAt({ eval: { f1: 2 } }, "eval.f1"), 2);
+ * assert.equal(valueAt({ eval: { f1: 2 } }, "eval.auc"), undefined);
  * ```
  *
  * @param values A run's summary metrics or config.
  * @param name A key or dotted path.
  * @returns The value, or `undefined` when absent.
  */
-export function lookUp(
+export function valueAt(
   values: Record<string, unknown>,
   name: string,
 ): unknown {

@@ -13,7 +13,7 @@ import type { Browser, BrowserType } from "playwright-core";
 // Imported only so that Deno installs the package; its browser bundle is
 // served from disk below.
 import "mermaid/package.json" with { type: "json" };
-import { analyseRuns } from "../../lib/review/baseline_comparison.ts";
+import { compareCandidates } from "../../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../../lib/review/categorise.ts";
 import { markdownReport } from "../../lib/report/markdown.ts";
 import { metricGoals } from "../../lib/review/metric_goals.ts";
@@ -97,7 +97,7 @@ function reportOf(runs: CategorisedRuns): string {
     goals,
     configVars: [],
     aggregate,
-    analysis: analyseRuns(runs, { goals, aggregate }),
+    analysis: compareCandidates(runs, { goals, aggregate }),
     counts: countRuns(runs),
     charts: true,
     csvName: "wandb_report.csv",
