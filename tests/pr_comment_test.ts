@@ -799,3 +799,33 @@ Deno.test("pullRequestNumber reads the event payload", async (t) => {
     }
   });
 });
+
+Deno.test("a GitHub API nothing listens at fails at once, without retries", async () => {
+  // A port that was free a moment ago: nothing listens there now.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  const waits: number[] = [];
+  await assert.rejects(
+    upsertPrComment({
+      apiUrl: `http://127.0.0.1:${port}`,
+      repository: REPOSITORY,
+      pullNumber: PULL_NUMBER,
+      token: TOKEN,
+      body: "## W&B runs",
+      commentAuthor: "github-actions[bot]",
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    }),
+    (error) => {
+      assert.ok(error instanceof GithubCommentError);
+      assert.match(error.message, /no answer from http:\/\/127\.0\.0\.1:\d+\//);
+      assert.doesNotMatch(error.message, /gave up after/);
+      assert.ok(!error.message.includes(TOKEN));
+      return true;
+    },
+  );
+  assert.deepEqual(waits, [], "no retry was waited for");
+});

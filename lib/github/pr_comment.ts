@@ -653,9 +653,12 @@ async function attemptOnce(
   }, timeoutMs);
   if (!result.ok) {
     const { why } = result;
+    // A refused connection, a name that does not resolve or a blocked port
+    // will not heal within the budget: asking again only delays the error.
+    const lasting = why.kind === "network" && why.lasting !== undefined;
     return {
       ok: false,
-      retryable: why.kind !== "permission",
+      retryable: why.kind !== "permission" && !lasting,
       failure: {
         message: why.kind === "timeout"
           ? `no complete answer from ${request.url} within ${
