@@ -22,7 +22,7 @@ import {
   metricGoals,
 } from "./review/metric_goals.ts";
 import type { RunCounts } from "./review/run_counts.ts";
-import { judgeRuns } from "./review/judge_runs.ts";
+import { judgeRuns, metricsToFetch } from "./review/judge_runs.ts";
 import { csvColumns, csvText } from "./report/csv.ts";
 import { jsonReport as jsonDocument } from "./report/json.ts";
 import {
@@ -483,6 +483,9 @@ function reportContext(
   };
 }
 
+/** Milliseconds between polls when `wait.intervalMs` is not given, as the action's `POLL_INTERVAL`. */
+const DEFAULT_POLL_INTERVAL_MS = 30_000;
+
 /** The options with their defaults, checked. */
 interface Settings {
   baseUrl: string;
@@ -517,13 +520,7 @@ async function fetchCandidates(
       baseUrl: settings.baseUrl,
       apiKey: options.apiKey,
       pageSize: settings.pageSize,
-      // Thresholds may name metrics that are not compared: those are needed too.
-      metrics: [
-        ...new Set([
-          ...settings.goals.map((goal) => goal.metric),
-          ...settings.gates.thresholds.map((threshold) => threshold.metric),
-        ]),
-      ],
+      metrics: metricsToFetch(settings),
       configVars: settings.configVars,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
@@ -538,7 +535,7 @@ async function fetchCandidates(
   if (wait === undefined) return { ...await fetchOnce(), timedOut: false };
   const waited = await waitForRuns(fetchOnce, {
     timeoutMs: wait.timeoutMs,
-    intervalMs: wait.intervalMs ?? 30_000,
+    intervalMs: wait.intervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     now: options.now,
     sleep: options.sleep,
     progress: wait.onPoll,
@@ -607,7 +604,11 @@ function checkSelection(options: ReviewRunsOptions): void {
   }
   if (wait !== undefined) {
     checkInteger("wait.timeoutMs", wait.timeoutMs, { min: 0 });
-    checkInteger("wait.intervalMs", wait.intervalMs ?? 30_000, { min: 1000 });
+    checkInteger(
+      "wait.intervalMs",
+      wait.intervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      { min: 1000 },
+    );
   }
 }
 

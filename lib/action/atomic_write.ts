@@ -1,5 +1,5 @@
 /**
- * The temporary file {@linkcode writeFileAtomically} writes first: the target
+ * The temporary file {@linkcode writeFilesAtomically} writes first: the target
  * path with `.partial` appended (so a permission for both can be granted up
  * front).
  *
@@ -8,26 +8,6 @@
  */
 export function partialPathFor(path: string): string {
   return `${path}.partial`;
-}
-
-/**
- * Writes a whole file or nothing: the text goes to a temporary file beside
- * the target, which is then renamed over it. A reader never sees half a file,
- * and on failure the previous file is left as it was. A missing folder is
- * created.
- *
- * @param path Where the file goes.
- * @param text The file's content, whole or in pieces written one by one.
- */
-export async function writeFileAtomically(
-  path: string,
-  text: string | Iterable<string>,
-): Promise<void> {
-  try {
-    await writeFilesAtomically([{ path, text }]);
-  } catch (error) {
-    throw error instanceof AtomicWriteError ? error.cause : error;
-  }
 }
 
 /** One file for {@linkcode writeFilesAtomically}. */
@@ -151,15 +131,26 @@ async function openCreatingFolder(path: string): Promise<Deno.FsFile> {
   }
 }
 
-async function writeAll(
+/**
+ * Writes all of `text` to an open file, piece by piece: `write` may take
+ * fewer bytes than it is given.
+ *
+ * @param file The open file.
+ * @param text The text, whole or in pieces.
+ */
+export async function writeAll(
   file: Deno.FsFile,
-  text: string | Iterable<string>,
+  text: string | Iterable<string> | Uint8Array,
 ): Promise<void> {
+  if (text instanceof Uint8Array) return await writeBytes(file, text);
   const encoder = new TextEncoder();
   for (const piece of typeof text === "string" ? [text] : text) {
-    const bytes = encoder.encode(piece);
-    for (let written = 0; written < bytes.length;) {
-      written += await file.write(bytes.subarray(written));
-    }
+    await writeBytes(file, encoder.encode(piece));
+  }
+}
+
+async function writeBytes(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += await file.write(bytes.subarray(written));
   }
 }

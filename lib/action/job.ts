@@ -1,6 +1,6 @@
 import type { RunAnalysis } from "../review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../review/categorise.ts";
-import { judgeRuns } from "../review/judge_runs.ts";
+import { judgeRuns, metricsToFetch } from "../review/judge_runs.ts";
 import { columnCollision, csvPieces } from "../report/csv.ts";
 import { WandbError } from "../errors.ts";
 import { type FetchedRuns, fetchRuns } from "../wandb/fetch_runs.ts";
@@ -19,7 +19,6 @@ import {
   commentBodyLimit,
   type SizeLimit,
   SUMMARY_LIMIT,
-  textSize,
 } from "../github/limits.ts";
 import { buildQueryPlan, type QueryPlan } from "../wandb/query_plan.ts";
 import {
@@ -32,6 +31,7 @@ import {
   type FileToWrite,
   missingPermissions,
   partialPathFor,
+  writeAll,
   writeFilesAtomically,
 } from "./atomic_write.ts";
 import { stringifyExactJson } from "../wandb/exact_json.ts";
@@ -193,7 +193,10 @@ function runFetcher(
       baseUrl: inputs.baseUrl,
       apiKey: inputs.apiKey,
       pageSize: inputs.pageSize,
-      metrics: fetchedMetrics(inputs),
+      metrics: metricsToFetch({
+        goals: inputs.report.comparedGoals,
+        gates: inputs.gates,
+      }),
       configVars: inputs.configVars,
       fetch: environment.fetch,
       sleep: environment.sleep,
@@ -211,16 +214,6 @@ function runFetcher(
     firstFetch = false;
     return fetched;
   };
-}
-
-/** The metrics compared, then any others a threshold names: gates may name metrics that are not displayed. */
-function fetchedMetrics(inputs: ActionInputs): string[] {
-  return [
-    ...new Set([
-      ...inputs.report.comparedGoals.map((goal) => goal.metric),
-      ...inputs.gates.thresholds.map((threshold) => threshold.metric),
-    ]),
-  ];
 }
 
 /**
@@ -402,17 +395,16 @@ async function appendJobSummary(
   using file = await Deno.open(path, { append: true, create: true });
   const written = await file.seek(0, Deno.SeekMode.End);
   const left = SUMMARY_LIMIT.max - written;
-  const text = report({ max: left, unit: SUMMARY_LIMIT.unit });
-  if (textSize(text, "bytes") > left) {
+  const bytes = new TextEncoder().encode(
+    report({ max: left, unit: SUMMARY_LIMIT.unit }),
+  );
+  if (bytes.length > left) {
     log.warning(
       `JOB_SUMMARY: the step's summary already holds ${written} bytes, too many to add the report within GitHub's ${SUMMARY_LIMIT.max} bytes`,
     );
     return;
   }
-  const bytes = new TextEncoder().encode(text);
-  for (let offset = 0; offset < bytes.length;) {
-    offset += await file.write(bytes.subarray(offset));
-  }
+  await writeAll(file, bytes);
 }
 
 /** Where a reader finds the report when the comment cannot be posted. */

@@ -88,3 +88,36 @@ export function judgeRuns(
   );
   return { runs, counts, analysis, gate };
 }
+
+/**
+ * The summary metrics {@linkcode judgeRuns} needs of each run: every
+ * compared metric, then any other a threshold names (gates may name metrics
+ * that are not shown).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { metricsToFetch } from "./judge_runs.ts";
+ *
+ * assert.deepEqual(metricsToFetch({
+ *   goals: [{ metric: "acc", direction: "max", inferred: true }],
+ *   gates: { thresholds: [{ metric: "loss", operator: "<=", value: 0.3 }, { metric: "acc", operator: ">=", value: 0.9 }] },
+ * }), ["acc", "loss"]);
+ * ```
+ *
+ * @param options The compared goals and the gates.
+ * @returns Each metric once, in order of first need.
+ */
+export function metricsToFetch(
+  options: {
+    goals: readonly MetricGoal[];
+    gates: Pick<GateOptions, "thresholds">;
+  },
+): string[] {
+  return [
+    ...new Set([
+      ...options.goals.map((goal) => goal.metric),
+      ...options.gates.thresholds.map((threshold) => threshold.metric),
+    ]),
+  ];
+}

@@ -4,6 +4,7 @@ import { quoteForMessage } from "../_message.ts";
 import { postGraphql, type WandbConnection } from "./graphql_transport.ts";
 import type { QueryPlan, RunFilter } from "./query_plan.ts";
 import {
+  isJsonObject,
   RUN_NODE_FIELDS,
   type RunNodeReader,
   runNodeReader,
@@ -185,24 +186,26 @@ function quickProject(
   sets: readonly SetName[],
   nodes: RunNodeReader,
 ): ProjectPages | undefined {
-  if (!isObject(data)) return undefined;
+  if (!isJsonObject(data)) return undefined;
   const { project } = data;
   if (project === null) return null;
-  if (!isObject(project)) return undefined;
+  if (!isJsonObject(project)) return undefined;
   const pages: Partial<Record<SetName, Page>> = {};
   for (const name of sets) {
     const page = project[name];
-    if (!isObject(page) || !Array.isArray(page.edges)) return undefined;
+    if (!isJsonObject(page) || !Array.isArray(page.edges)) return undefined;
     const { pageInfo } = page;
     if (
-      !isObject(pageInfo) || typeof pageInfo.hasNextPage !== "boolean" ||
+      !isJsonObject(pageInfo) || typeof pageInfo.hasNextPage !== "boolean" ||
       (pageInfo.endCursor !== null && typeof pageInfo.endCursor !== "string")
     ) {
       return undefined;
     }
     const edges: Page["edges"] = [];
     for (const edge of page.edges) {
-      if (!isObject(edge) || typeof edge.cursor !== "string") return undefined;
+      if (!isJsonObject(edge) || typeof edge.cursor !== "string") {
+        return undefined;
+      }
       const node = edge.node === null ? null : nodes.quick(edge.node);
       if (node === undefined) return undefined;
       edges.push({ cursor: edge.cursor, node });
@@ -216,10 +219,6 @@ function quickProject(
     };
   }
   return pages as Record<SetName, Page>;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const SUMMARY_FIELD = "summaryMetrics(keys: $summaryKeys)";

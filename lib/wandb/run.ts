@@ -268,7 +268,16 @@ function isStringOrNull(value: unknown): value is string | null {
   return value === null || typeof value === "string";
 }
 
-function isJsonObject(value: unknown): value is Record<string, unknown> {
+/**
+ * Whether a parsed JSON value is an object (not `null`, not an array): what
+ * W&B's answers, pages and nodes must each be.
+ *
+ * @param value A value from `JSON.parse`.
+ * @returns `true` for an object.
+ */
+export function isJsonObject(
+  value: unknown,
+): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
