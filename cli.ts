@@ -78,6 +78,14 @@ const FLAGS: Record<string, InputName> = {
   "require-complete": "REQUIRE_COMPLETE",
   "fail-on-gate": "FAIL_ON_GATE",
   "report-json": "REPORT_JSON",
+  "history-metrics": "HISTORY_METRICS",
+  "history-samples": "HISTORY_SAMPLES",
+  "convergence": "CONVERGENCE",
+  "data-artifact-types": "DATA_ARTIFACT_TYPES",
+  "require-same-data": "REQUIRE_SAME_DATA",
+  "expected-data": "EXPECTED_DATA",
+  "baseline-artifact": "BASELINE_ARTIFACT",
+  "significance": "SIGNIFICANCE",
   "wait-timeout": "WAIT_TIMEOUT",
   "poll-interval": "POLL_INTERVAL",
   "fail-on-timeout": "FAIL_ON_TIMEOUT",
@@ -93,6 +101,7 @@ const SWITCH_FLAGS: ReadonlySet<string> = new Set([
   "report-charts",
   "require-complete",
   "fail-on-gate",
+  "require-same-data",
   "fail-on-timeout",
   "comment",
 ]);
@@ -125,13 +134,23 @@ Review report and gates (all optional):
   --job-summary [<bool>]       JOB_SUMMARY: append the report to $GITHUB_STEP_SUMMARY
                                (default true inside GitHub Actions)
   --metric-goals <list>        METRIC_GOALS, e.g. "val_acc:max, loss:min" (default: from the name)
-  --baseline-aggregate <how>   BASELINE_AGGREGATE: best (default), mean or latest
+  --baseline-aggregate <how>   BASELINE_AGGREGATE: best (default), mean, latest or production (needs --baseline-artifact)
   --report-charts [<bool>]     REPORT_CHARTS: Mermaid bar charts (default true)
   --thresholds <list>          THRESHOLDS, e.g. "val_acc>=0.9, loss<=0.35"
   --fail-on-regression <list>  FAIL_ON_REGRESSION: metrics that may not get worse
   --regression-tolerance <t>   REGRESSION_TOLERANCE: 0.01 or 2% (default 0)
   --require-complete [<bool>]  REQUIRE_COMPLETE: fail unless BOOL_COMPLETE
   --fail-on-gate [<bool>]      FAIL_ON_GATE: exit 3 when a gate fails (default false)
+
+Training curves, data lineage and the production baseline (all optional):
+  --history-metrics <list>     HISTORY_METRICS: history keys to sample per run, e.g. "loss, val_loss"
+  --history-samples <n>        HISTORY_SAMPLES: points per metric per run, 2-10000 (default 200)
+  --convergence <list>         CONVERGENCE: a gate: these metrics' curves must have converged (sampled too)
+  --data-artifact-types <list> DATA_ARTIFACT_TYPES: artifact types shown as data lineage (default dataset)
+  --require-same-data [<bool>] REQUIRE_SAME_DATA: a gate: each candidate used the same data as its baseline
+  --expected-data <list>       EXPECTED_DATA: a gate: data each candidate must have used, e.g. "mnist-test:latest"
+  --baseline-artifact <path>   BASELINE_ARTIFACT: the production model, entity/project/name:alias or wandb-registry-<r>/name:alias
+  --significance <level>       SIGNIFICANCE: --fail-on-regression fails only when worse at this level (0 to 1), e.g. 0.05
 
 Waiting for runs (optional):
   --wait-timeout <duration>    WAIT_TIMEOUT, e.g. 45m: poll until every candidate finished

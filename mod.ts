@@ -70,6 +70,15 @@ export type {
   BaselineValue,
   MetricComparison,
 } from "./lib/review/baseline_comparison.ts";
+export type { NoiseTest } from "./lib/review/noise.ts";
+export type { GroupStats, WelchResult } from "./lib/review/welch_test.ts";
+export type {
+  ExpectedData,
+  ProductionBaseline,
+  RunEvidence,
+} from "./lib/review/evidence.ts";
+export type { ArtifactVersion } from "./lib/wandb/artifact.ts";
+export type { HistoryPoint } from "./lib/wandb/sampled_history.ts";
 export type {
   GateFailure,
   GateKind,

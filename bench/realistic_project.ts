@@ -16,6 +16,7 @@
  */
 
 import type { FakeProject, FakeRun } from "../testing/fake_wandb/server.ts";
+import { seededRandom } from "../testing/fake_wandb/_history.ts";
 
 /** The entity of the benchmark project. */
 export const BENCH_ENTITY = "ml-review";
@@ -63,18 +64,8 @@ export interface RealisticProject {
   baselineRuns: FakeRun[];
 }
 
-/** A deterministic random number generator (mulberry32), so every build is the same. */
+/** A deterministic random number generator (mulberry32, seeded), so every build is the same. */
 type Random = () => number;
-
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The 40-hex-digit commit SHA whose runs make the set of `matchingRuns` runs.

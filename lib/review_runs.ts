@@ -37,8 +37,17 @@ import {
 } from "./wandb/fetch_runs.ts";
 import { buildQueryPlan } from "./wandb/query_plan.ts";
 import type { WandbRun } from "./wandb/run.ts";
+import type { WandbConnection } from "./wandb/graphql_transport.ts";
 import { appUrlFor } from "./wandb/run_url.ts";
 import { waitForRuns } from "./wandb/wait_for_runs.ts";
+import {
+  ArtifactAliasError,
+  type GatheredEvidence,
+  gatherEvidence,
+} from "./gather_evidence.ts";
+import { noEvidence, type RunEvidence } from "./review/evidence.ts";
+import type { NoiseTest } from "./review/noise.ts";
+import { type ArtifactPath, parseArtifactPath } from "./wandb/artifact_path.ts";
 import { baseUrlText, checkHttpUrl, hideUserInfo } from "./http/url.ts";
 import { quoteForMessage } from "./_message.ts";
 
@@ -48,7 +57,7 @@ const DEFAULT_BASE_URL = "https://api.wandb.ai";
 /** The CSV's name in the Markdown report when {@linkcode MarkdownReportOptions.csvName} is not given. */
 const DEFAULT_CSV_NAME = "wandb_report.csv";
 
-const AGGREGATES: readonly string[] = ["best", "mean", "latest"];
+const AGGREGATES: readonly string[] = ["best", "mean", "latest", "production"];
 const OPERATORS: readonly string[] = [">=", ">", "<=", "<", "=="];
 
 /**
@@ -140,6 +149,33 @@ export interface ReviewRunsOptions {
   now?: () => number;
   /** A number in [0, 1), for backoff jitter. */
   random?: () => number;
+  /**
+   * History metrics whose curves are sampled for the finished candidates
+   * and compared baselines (charted in the Markdown report), and how many
+   * points per metric and run (default 200).
+   */
+  history?: { metrics: readonly string[]; samples?: number };
+  /** History metrics whose curves must converge (a gate); each is sampled too. */
+  convergence?: readonly string[];
+  /**
+   * Artifact types shown as each run's data lineage (e.g. `["dataset"]`);
+   * lineage is read when this, `requireSameData` or `expectedData` is given
+   * (with `["dataset"]` by default).
+   */
+  dataArtifactTypes?: readonly string[];
+  /** Fail a candidate whose data differs (by digest) from its compared baseline's. */
+  requireSameData?: boolean;
+  /** Aliases (`name:alias`, `project/name:alias`, `entity/project/name:alias`) whose current version each candidate must have used. */
+  expectedData?: readonly string[];
+  /**
+   * The production model's alias (`entity/project/name:alias` or a W&B
+   * Registry path such as `wandb-registry-model/name:production`): the run
+   * that logged that version joins the baselines; with `aggregate:
+   * "production"` candidates are compared with it alone.
+   */
+  productionArtifact?: string;
+  /** A significance level in (0, 1): regressions then fail only when more than noise (Welch's t-test). */
+  significance?: number;
 }
 
 /**
@@ -176,6 +212,8 @@ export interface ReviewRunsOptions {
  *     { metric: "acc", direction: "max", candidateValue: 0.93, verdict: "unknown" },
  *   ]]]),
  *   gate: { enabled: false, passed: true, failures: [] }, timedOut: false, requests: 1,
+ *   evidence: { historyMetrics: [], history: new Map(), dataTypes: [], inputs: new Map(), expected: [] },
+ *   noise: [],
  * };
  * assert.deepEqual(summarise(review), ["dashing-leaf-4: acc unknown"]);
  * ```
@@ -211,8 +249,14 @@ export interface RunReview {
   gate: GateResult;
   /** `true` when waiting (`wait`) ended before every candidate finished. */
   timedOut: boolean;
-  /** How many GraphQL requests the last fetch made (retries not counted). */
+  /** How many GraphQL requests the last fetch made, evidence included (retries not counted). */
   requests: number;
+  /** The production baseline, curves and data lineage gathered (empty when none was asked for). */
+  evidence: RunEvidence;
+  /** Per compared metric, Welch's test of candidates against baselines, or why none was possible. */
+  noise: NoiseTest[];
+  /** The significance level asked for, if any. */
+  significance?: number;
 }
 
 /**
@@ -305,7 +349,18 @@ export async function reviewRuns(
       } in project "${entity}/${project}"`,
     );
   }
-  const { runs, counts, analysis, gate } = judgeRuns(fetched, settings);
+  const gathered = await gatherReviewEvidence(fetched, options, settings)
+    .catch((error: unknown) => {
+      if (!(error instanceof ArtifactAliasError)) throw error;
+      const option = error.role === "production"
+        ? "productionArtifact"
+        : "expectedData";
+      throw new WandbError(`${option}: ${error.message}`, { cause: error });
+    });
+  const { runs, counts, analysis, gate, noise } = judgeRuns(gathered.runs, {
+    ...settings,
+    evidence: gathered.evidence,
+  });
   const { baselineValues, comparisons } = analysis;
   return {
     entity,
@@ -324,8 +379,66 @@ export async function reviewRuns(
     comparisons,
     gate,
     timedOut: fetched.timedOut,
-    requests: fetched.requests,
+    requests: fetched.requests + gathered.requests,
+    evidence: gathered.evidence,
+    noise,
+    ...settings.evidence.significance === undefined
+      ? {}
+      : { significance: settings.evidence.significance },
   };
+}
+
+/** How to reach W&B, from the options. */
+function connectionOf(
+  options: ReviewRunsOptions,
+  settings: Settings,
+): WandbConnection {
+  return {
+    baseUrl: settings.baseUrl,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    maxTotalMs: options.maxTotalMs,
+    onRetry: options.onRetry,
+    sleep: options.sleep,
+    now: options.now,
+    random: options.random,
+  };
+}
+
+/** Gathers the evidence the options ask for; nothing, and no request, when none. */
+function gatherReviewEvidence(
+  fetched: FetchedRuns,
+  options: ReviewRunsOptions,
+  settings: Settings,
+): Promise<GatheredEvidence> {
+  const { evidence } = settings;
+  if (
+    evidence.historyMetrics.length === 0 && evidence.dataTypes === undefined &&
+    evidence.production === undefined
+  ) {
+    return Promise.resolve({
+      runs: fetched,
+      evidence: noEvidence(),
+      requests: 0,
+    });
+  }
+  return gatherEvidence(fetched, {
+    entity: options.entity,
+    project: options.project,
+    historyMetrics: evidence.historyMetrics,
+    samples: evidence.samples,
+    dataTypes: evidence.dataTypes,
+    expectedData: evidence.expectedData,
+    production: evidence.production,
+    goals: settings.goals,
+    aggregate: settings.aggregate,
+    kept: {
+      metrics: metricsToFetch(settings),
+      configVars: settings.configVars,
+    },
+  }, connectionOf(options, settings));
 }
 
 /**
@@ -422,7 +535,7 @@ export function markdownReport(
 
 /**
  * The review as JSON text, as the action writes its JSON report (schema
- * version 1, described in the README): every run with its category, state,
+ * version 2, described in the README): every run with its category, state,
  * metrics, config values, comparisons and gate failures, then the counts and
  * the gates' verdict. Integers past 2^53 are written digit for digit.
  *
@@ -444,7 +557,7 @@ export function markdownReport(
  * });
  *
  * const report = JSON.parse(jsonReport(review));
- * assert.equal(report.version, 1);
+ * assert.equal(report.version, 2);
  * assert.equal(report.runs[0].state, "running");
  * assert.equal(report.gate.passed, false);
  * ```
@@ -480,6 +593,9 @@ function reportContext(
     counts: review.counts,
     gate: review.gate,
     directionsSetting: "goals",
+    evidence: review.evidence,
+    noise: review.noise,
+    significance: review.significance,
   };
 }
 
@@ -499,6 +615,17 @@ interface Settings {
     failOnRegression: string[];
     tolerance: Tolerance;
     requireComplete: boolean;
+    significance?: number;
+    convergence: string[];
+    requireSameData: boolean;
+  };
+  evidence: {
+    historyMetrics: string[];
+    samples: number;
+    dataTypes?: string[];
+    expectedData: ArtifactPath[];
+    production?: ArtifactPath;
+    significance?: number;
   };
 }
 
@@ -517,19 +644,10 @@ async function fetchCandidates(
   });
   const fetchOnce = () =>
     fetchRuns(plan, {
-      baseUrl: settings.baseUrl,
-      apiKey: options.apiKey,
+      ...connectionOf(options, settings),
       pageSize: settings.pageSize,
       metrics: metricsToFetch(settings),
       configVars: settings.configVars,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxAttempts: options.maxAttempts,
-      maxTotalMs: options.maxTotalMs,
-      onRetry: options.onRetry,
-      sleep: options.sleep,
-      now: options.now,
-      random: options.random,
     });
   const { wait } = options;
   if (wait === undefined) return { ...await fetchOnce(), timedOut: false };
@@ -556,8 +674,21 @@ function checkOptions(options: ReviewRunsOptions): Settings {
   const metrics = checkNames("metrics", options.metrics);
   checkNames("baselineTags", options.baselineTags);
   csvColumns({ metrics, configVars }); // a RangeError for two columns of one name
-  const gates = checkGates(options);
+  const evidence = checkEvidence(options);
+  const gates = {
+    ...checkGates(options),
+    significance: evidence.significance,
+    convergence: [...options.convergence ?? []],
+    requireSameData: options.requireSameData ?? false,
+  };
+  const aggregate = checkAggregate(options.aggregate ?? "best");
+  if (aggregate === "production" && evidence.production === undefined) {
+    throw new TypeError(
+      'Cannot review runs: aggregate "production" needs productionArtifact',
+    );
+  }
   return {
+    evidence,
     baseUrl,
     appUrl: options.appUrl === undefined
       ? appUrlFor(baseUrl)
@@ -570,9 +701,67 @@ function checkOptions(options: ReviewRunsOptions): Settings {
     goals: checkGoals(options, [
       ...new Set([...metrics, ...gates.failOnRegression]),
     ]),
-    aggregate: checkAggregate(options.aggregate ?? "best"),
+    aggregate,
     gates,
   };
+}
+
+/** Points per metric and run when `history.samples` is not given, as the action's `HISTORY_SAMPLES`. */
+const DEFAULT_HISTORY_SAMPLES = 200;
+
+/** The history, lineage, production and significance options, checked. */
+function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
+  const convergence = checkNames("convergence", options.convergence ?? []);
+  const historyMetrics = [
+    ...new Set([
+      ...checkNames("history.metrics", options.history?.metrics ?? []),
+      ...convergence,
+    ]),
+  ];
+  const samples = checkInteger(
+    "history.samples",
+    options.history?.samples ?? DEFAULT_HISTORY_SAMPLES,
+    { min: 2, max: 10_000 },
+  );
+  const expectedData = (options.expectedData ?? []).map((text, index) =>
+    checkArtifactPath(`expectedData[${index}]`, text)
+  );
+  const lineage = options.dataArtifactTypes !== undefined ||
+    options.requireSameData === true || expectedData.length > 0;
+  const { significance } = options;
+  if (
+    significance !== undefined &&
+    !(typeof significance === "number" && significance > 0 && significance < 1)
+  ) {
+    throw new RangeError(
+      `Cannot review runs: significance must be a number between 0 and 1 (such as 0.05), got ${significance}`,
+    );
+  }
+  return {
+    historyMetrics,
+    samples,
+    dataTypes: lineage
+      ? checkNames(
+        "dataArtifactTypes",
+        options.dataArtifactTypes ?? ["dataset"],
+      )
+      : undefined,
+    expectedData,
+    production: options.productionArtifact === undefined
+      ? undefined
+      : checkArtifactPath("productionArtifact", options.productionArtifact),
+    ...significance === undefined ? {} : { significance },
+  };
+}
+
+function checkArtifactPath(name: string, text: unknown): ArtifactPath {
+  try {
+    return parseArtifactPath(String(text));
+  } catch (error) {
+    throw new TypeError(
+      `Cannot review runs: ${name}: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** The key, the project and how candidates are chosen. */
@@ -613,7 +802,12 @@ function checkSelection(options: ReviewRunsOptions): void {
 }
 
 /** The thresholds, regression metrics, tolerance and completeness switch. */
-function checkGates(options: ReviewRunsOptions): Settings["gates"] {
+function checkGates(
+  options: ReviewRunsOptions,
+): Omit<
+  Settings["gates"],
+  "significance" | "convergence" | "requireSameData"
+> {
   const thresholds = [...options.thresholds ?? []];
   for (const [index, threshold] of thresholds.entries()) {
     const { metric, operator, value } = threshold ?? {};
@@ -691,7 +885,7 @@ function checkGoals(
 function checkAggregate(aggregate: string): BaselineAggregate {
   if (AGGREGATES.includes(aggregate)) return aggregate as BaselineAggregate;
   throw new TypeError(
-    `Cannot review runs: aggregate must be "best", "mean" or "latest", got ${
+    `Cannot review runs: aggregate must be "best", "mean", "latest" or "production", got ${
       quoteForMessage(String(aggregate))
     }`,
   );

@@ -3,7 +3,7 @@ import { createLog, type Log } from "../lib/action/log.ts";
 import type { WandbRun } from "../lib/wandb/run.ts";
 import {
   DEMO_API_KEY,
-  demoProject,
+  demoWandbOptions,
 } from "../testing/fake_wandb/sample_data.ts";
 import {
   type FakeProject,
@@ -11,12 +11,20 @@ import {
   startFakeWandb,
 } from "../testing/fake_wandb/server.ts";
 
-/** Starts the fake W&B server with the demo project (or the given ones). */
+/**
+ * Starts the fake W&B server with the demo project, its organisation and
+ * model registry (or the given projects instead).
+ */
 export function startDemoWandb(
-  projects: FakeProject[] = [demoProject()],
+  projects?: FakeProject[],
   options: { onRequest?: (index: number, fake: FakeWandb) => void } = {},
 ): FakeWandb {
-  return startFakeWandb({ projects, apiKeys: [DEMO_API_KEY], ...options });
+  return startFakeWandb({
+    ...demoWandbOptions(),
+    ...projects === undefined ? {} : { projects },
+    apiKeys: [DEMO_API_KEY],
+    ...options,
+  });
 }
 
 /** A log that keeps every line it was given. */

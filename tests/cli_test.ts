@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ENVIRONMENT_VARIABLES, main } from "../cli.ts";
 import denoConfig from "../deno.json" with { type: "json" };
+import { INPUT_NAMES } from "../lib/action/inputs.ts";
 import { gateOutputs } from "../lib/review/gates.ts";
 import { countRuns, countsAsOutputs } from "../lib/review/run_counts.ts";
 import {
@@ -105,6 +106,36 @@ const BAD_INPUTS: [string, Record<string, string>, string[], string][] = [
     { INPUT_WANDB_BASE_URL: "https://api:secret@api.wandb.ai" },
     [],
     "WANDB_BASE_URL: must not contain credentials; pass the key as WANDB_API_KEY",
+  ],
+  [
+    "history samples not a number",
+    { INPUT_HISTORY_METRICS: "loss", INPUT_HISTORY_SAMPLES: "abc" },
+    [],
+    'HISTORY_SAMPLES: expected a whole number from 2 to 10000, got "abc"',
+  ],
+  [
+    "baseline artifact without an alias",
+    { INPUT_BASELINE_ARTIFACT: "model" },
+    [],
+    'BASELINE_ARTIFACT: expected entity/project/name:alias (or wandb-registry-<registry>/name:alias), got "model"',
+  ],
+  [
+    "expected data entry without an alias",
+    { INPUT_EXPECTED_DATA: "['mnist-test:latest', 'mnist']" },
+    [],
+    'EXPECTED_DATA: entry 2 "mnist" has no alias: expected name:alias such as mnist-test:latest',
+  ],
+  [
+    "production aggregate without an artifact",
+    { INPUT_BASELINE_AGGREGATE: "production" },
+    [],
+    "BASELINE_AGGREGATE: production needs BASELINE_ARTIFACT, the production artifact such as entity/project/model:production",
+  ],
+  [
+    "significance of 1",
+    {},
+    ["--significance", "1"],
+    'SIGNIFICANCE: expected a number between 0 and 1 (both excluded) such as 0.05, got "1"',
   ],
   [
     "unknown flag",
@@ -561,4 +592,97 @@ Deno.test("a variable main() may not read is treated per variable, not as a cras
   assert.deepEqual(lines, [
     "Error: WANDB_API_KEY: required; the WANDB_API_KEY environment variable could not be read (--allow-env does not grant it): add it to --allow-env",
   ]);
+});
+
+/** The options `--help` lists, each with the input it sets: `--sha` -> `FILTER_GITHUB_SHA`. */
+function helpFlags(help: string): Map<string, string> {
+  return new Map(
+    [...help.matchAll(/^ {2}(--[a-z-]+) (?:\[?<[^>]+>\]? +)?([A-Z_]+)\b/gm)]
+      .map((match) => [match[1], match[2]]),
+  );
+}
+
+Deno.test("--help gives each input but the key and the token one flag, as the README lists them", async () => {
+  const help = (await runCli(["--help"], {})).stdout.join("\n");
+  const flags = helpFlags(help);
+  assert.deepEqual(
+    [...flags.values()].sort(),
+    INPUT_NAMES.filter((name) =>
+      name !== "WANDB_API_KEY" && name !== "GITHUB_TOKEN"
+    ).sort(),
+  );
+  const readme = await Deno.readTextFile(`${ROOT}/README.md`);
+  const listed = readme.match(/Every input has a flag: ([^.]+)\./)![1];
+  assert.deepEqual(
+    [...listed.matchAll(/`(--[a-z-]+)`/g)].map((match) => match[1]).sort(),
+    [...flags.keys(), "--help", "--version"].sort(),
+  );
+  for (const name of INPUT_NAMES) {
+    assert.match(readme, new RegExp(`^\\| \`${name}\` +\\|`, "m"), name);
+  }
+});
+
+Deno.test("--help lists the evidence flags, one line each", async () => {
+  const help = (await runCli(["--help"], {})).stdout.join("\n");
+  const flags = helpFlags(help);
+  const expected: [string, string][] = [
+    ["--history-metrics", "HISTORY_METRICS"],
+    ["--history-samples", "HISTORY_SAMPLES"],
+    ["--convergence", "CONVERGENCE"],
+    ["--data-artifact-types", "DATA_ARTIFACT_TYPES"],
+    ["--require-same-data", "REQUIRE_SAME_DATA"],
+    ["--expected-data", "EXPECTED_DATA"],
+    ["--baseline-artifact", "BASELINE_ARTIFACT"],
+    ["--significance", "SIGNIFICANCE"],
+  ];
+  for (const [flag, input] of expected) {
+    assert.equal(flags.get(flag), input, flag);
+    const line = help.split("\n").findIndex((each) =>
+      each.startsWith(`  ${flag} `)
+    );
+    assert.match(
+      help.split("\n")[line + 1],
+      /^ {2}--|^$/,
+      `${flag}: the next line is another option`,
+    );
+  }
+  assert.match(help, /^ {2}--require-same-data \[<bool>\] /m);
+  assert.match(
+    help,
+    /--baseline-aggregate <how> +BASELINE_AGGREGATE: .*production/,
+  );
+});
+
+Deno.test("each evidence flag sets its input: a bad value is refused in that input's name", async (t) => {
+  const env = {
+    INPUT_WANDB_API_KEY: DEMO_API_KEY,
+    INPUT_PROJECT_NAME: "github/predict-issue-labels",
+    INPUT_FILTER_GITHUB_SHA: DEMO_SHA,
+    // Nothing may reach W&B: no server listens here.
+    INPUT_WANDB_BASE_URL: "http://127.0.0.1:9",
+  };
+  const cases: [string[], string][] = [
+    [["--history-metrics", "['loss'"], "HISTORY_METRICS"],
+    [["--history-samples", "1"], "HISTORY_SAMPLES"],
+    [["--convergence", "$(id)"], "CONVERGENCE"],
+    [["--data-artifact-types", "`id`"], "DATA_ARTIFACT_TYPES"],
+    [["--require-same-data", "maybe"], "REQUIRE_SAME_DATA"],
+    [["--expected-data", "mnist"], "EXPECTED_DATA"],
+    [["--baseline-artifact", "model"], "BASELINE_ARTIFACT"],
+    [["--significance", "5%"], "SIGNIFICANCE"],
+    // Alone it means true, and the next flag keeps its own value.
+    [["--require-same-data", "--significance", "2"], "SIGNIFICANCE"],
+    [["--baseline-aggregate", "production"], "BASELINE_AGGREGATE"],
+  ];
+  for (const [args, input] of cases) {
+    await t.step(args.join(" "), async () => {
+      const result = await runCli(args, env);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr.length, 1);
+      assert.ok(
+        result.stderr[0].startsWith(`Error: ${input}: `),
+        result.stderr[0],
+      );
+    });
+  }
 });

@@ -48,6 +48,7 @@ Deno.test("parseInputs fills the original's defaults", () => {
       requireComplete: false,
     },
     failOnGate: false,
+    evidence: {},
   });
   assert.deepEqual(notices, []);
 });
@@ -174,6 +175,35 @@ Deno.test("each bad input is named in its error", async (t) => {
     ],
     [{ ...BASE, PAGE_SIZE: "0" }, "PAGE_SIZE", 'got "0"'],
     [{ ...BASE, PAGE_SIZE: "many" }, "PAGE_SIZE", 'got "many"'],
+    [{ ...BASE, HISTORY_SAMPLES: "1" }, "HISTORY_SAMPLES", 'got "1"'],
+    [
+      { ...BASE, HISTORY_METRICS: "`id`" },
+      "HISTORY_METRICS",
+      "expected a list",
+    ],
+    [{ ...BASE, CONVERGENCE: "['loss'" }, "CONVERGENCE", "expected a list"],
+    [
+      { ...BASE, DATA_ARTIFACT_TYPES: "$(id)" },
+      "DATA_ARTIFACT_TYPES",
+      "expected a list",
+    ],
+    [
+      { ...BASE, REQUIRE_SAME_DATA: "always" },
+      "REQUIRE_SAME_DATA",
+      "true or false",
+    ],
+    [{ ...BASE, EXPECTED_DATA: "mnist" }, "EXPECTED_DATA", "has no alias"],
+    [
+      { ...BASE, BASELINE_ARTIFACT: "model" },
+      "BASELINE_ARTIFACT",
+      'got "model"',
+    ],
+    [{ ...BASE, SIGNIFICANCE: "0.5%" }, "SIGNIFICANCE", 'got "0.5%"'],
+    [
+      { ...BASE, BASELINE_AGGREGATE: "production" },
+      "BASELINE_AGGREGATE",
+      "needs BASELINE_ARTIFACT",
+    ],
   ];
   for (const [raw, input, fragment] of cases) {
     await t.step(`${input}: ${fragment}`, () => {
@@ -222,6 +252,10 @@ Deno.test("every list input takes a YAML list written in a block scalar", () => 
     FAIL_ON_REGRESSION: "  - loss\n",
     THRESHOLDS: "- acc>=0.5\n- loss <= 1\n",
     METRIC_GOALS: "- acc:max\n- loss:min\n",
+    HISTORY_METRICS: "- loss\n- eval.f1\n",
+    CONVERGENCE: "- val_loss\n",
+    DATA_ARTIFACT_TYPES: "- dataset\n- raw_data\n",
+    EXPECTED_DATA: "- mnist-test:latest\n- 'data/mnist-train:v3'\n",
   });
   assert.deepEqual(inputs.baselineTags, ["baseline", "reference"]);
   assert.deepEqual(inputs.metrics, ["acc", "loss"]);
@@ -235,6 +269,17 @@ Deno.test("every list input takes a YAML list written in a block scalar", () => 
     inputs.report.goals.map((goal) => [goal.metric, goal.inferred]),
     [["acc", false], ["loss", false]],
   );
+  assert.deepEqual(inputs.evidence.history?.metrics, [
+    "loss",
+    "eval.f1",
+    "val_loss",
+  ]);
+  assert.deepEqual(inputs.evidence.history?.convergence, ["val_loss"]);
+  assert.deepEqual(inputs.evidence.lineage?.types, ["dataset", "raw_data"]);
+  assert.deepEqual(inputs.evidence.lineage?.expected, [
+    { collection: "mnist-test", alias: "latest" },
+    { project: "data", collection: "mnist-train", alias: "v3" },
+  ]);
 });
 
 Deno.test("THRESHOLDS and METRIC_GOALS refuse a '- ' list mixed with other lines", async (t) => {

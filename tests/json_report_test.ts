@@ -82,7 +82,7 @@ function reportText(
     counts,
     gate,
   });
-  assert.equal(document.version, 1, "these goldens are schema version 1");
+  assert.equal(document.version, 2, "these goldens are schema version 2");
   assert.equal(document.version, JSON_REPORT_VERSION);
   return `${stringifyExactJson(document, 2)}\n`;
 }

@@ -10,7 +10,8 @@ import {
   type GateOptions,
   judgedCandidates,
 } from "../lib/review/gates.ts";
-import { escapeMarkdown, markdownReport } from "../lib/report/markdown.ts";
+import { markdownReport } from "../lib/report/markdown.ts";
+import { escapeMarkdown } from "../lib/report/markdown_text.ts";
 import {
   COMMENT_LIMIT,
   type SizeLimit,

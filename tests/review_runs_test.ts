@@ -369,7 +369,8 @@ const BAD_OPTIONS: BadOption[] = [
     name: "an unknown aggregate",
     change: { aggregate: "median" },
     error: TypeError,
-    message: /aggregate must be "best", "mean" or "latest", got "median"/,
+    message:
+      /aggregate must be "best", "mean", "latest" or "production", got "median"/,
   },
   {
     name: "a threshold with an unknown operator",

@@ -13,6 +13,7 @@ import type { ColumnCollision, ColumnSource } from "../report/csv.ts";
 import type { GateResult } from "../review/gates.ts";
 import type { PrCommentResult } from "../github/pr_comment.ts";
 import type { InputName } from "./inputs.ts";
+import { ArtifactAliasError } from "../gather_evidence.ts";
 
 /**
  * A W&B failure with the input at fault named: `WANDB_BASE_URL` for a URL
@@ -69,6 +70,22 @@ function wandbMessage(error: WandbError): string | undefined {
     case "failed":
       return undefined;
   }
+}
+
+/**
+ * An evidence failure with the input at fault named: an alias W&B cannot
+ * resolve names `BASELINE_ARTIFACT` or `EXPECTED_DATA`; any other W&B
+ * failure is named as {@linkcode nameWandbInput} names it.
+ *
+ * @param error What gathering the evidence threw.
+ * @returns The error to throw instead.
+ */
+export function nameEvidenceInput(error: unknown): unknown {
+  if (!(error instanceof ArtifactAliasError)) return nameWandbInput(error);
+  const input: InputName = error.role === "production"
+    ? "BASELINE_ARTIFACT"
+    : "EXPECTED_DATA";
+  return new WandbError(`${input}: ${error.message}`, { cause: error });
 }
 
 /**

@@ -9,6 +9,14 @@ import {
   parseTolerance,
 } from "./parse_review.ts";
 import { parseDuration } from "./parse_duration.ts";
+import {
+  DEFAULT_DATA_ARTIFACT_TYPES,
+  parseBaselineArtifact,
+  parseDataArtifactTypes,
+  parseExpectedData,
+  parseHistorySamples,
+  parseSignificance,
+} from "./parse_evidence.ts";
 import type { BaselineAggregate } from "../review/baseline_comparison.ts";
 import type { GateOptions } from "../review/gates.ts";
 import { type MetricGoal, metricGoals } from "../review/metric_goals.ts";
@@ -18,6 +26,7 @@ import {
   isGithubLogin,
 } from "../github/comment_marker.ts";
 import { DEFAULT_PAGE_SIZE } from "../wandb/fetch_runs.ts";
+import type { ArtifactPath } from "../wandb/artifact_path.ts";
 import { appUrlFor } from "../wandb/run_url.ts";
 import { baseUrlText, checkHttpUrl, hideUserInfo } from "../http/url.ts";
 import { quoteForMessage } from "../_message.ts";
@@ -48,6 +57,14 @@ export const INPUT_NAMES = [
   "REQUIRE_COMPLETE",
   "FAIL_ON_GATE",
   "REPORT_JSON",
+  "HISTORY_METRICS",
+  "HISTORY_SAMPLES",
+  "CONVERGENCE",
+  "DATA_ARTIFACT_TYPES",
+  "REQUIRE_SAME_DATA",
+  "EXPECTED_DATA",
+  "BASELINE_ARTIFACT",
+  "SIGNIFICANCE",
   "WAIT_TIMEOUT",
   "POLL_INTERVAL",
   "FAIL_ON_TIMEOUT",
@@ -72,7 +89,11 @@ export const DEFAULT_CSV_NAME = "wandb_report.csv";
 /** The Markdown report's file name when `REPORT_MARKDOWN` is not given. */
 export const DEFAULT_MARKDOWN_NAME = "wandb_report.md";
 
-/** Inputs that ask for the review report; any of them writes the Markdown file. */
+/**
+ * Inputs that ask for the review report; any of them set writes the Markdown
+ * file. So does `REQUIRE_SAME_DATA` when on (`false`, its default in
+ * `action.yml`, asks for nothing).
+ */
 const REPORT_INPUTS: readonly InputName[] = [
   "REPORT_MARKDOWN",
   "REPORT_JSON",
@@ -80,6 +101,12 @@ const REPORT_INPUTS: readonly InputName[] = [
   "BASELINE_AGGREGATE",
   "THRESHOLDS",
   "FAIL_ON_REGRESSION",
+  "HISTORY_METRICS",
+  "CONVERGENCE",
+  "DATA_ARTIFACT_TYPES",
+  "EXPECTED_DATA",
+  "BASELINE_ARTIFACT",
+  "SIGNIFICANCE",
 ];
 
 /** Validated inputs: everything the job needs, nothing left to parse. */
@@ -118,10 +145,50 @@ export interface ActionInputs {
   gates: GateOptions;
   /** Whether a failed gate fails the step (after everything is written). */
   failOnGate: boolean;
+  /**
+   * Training curves, data lineage, the production baseline and significance.
+   * Its gates (`history.convergence`, `lineage.requireSameData`,
+   * `lineage.expected`) are gates as those of `gates` are: `FAIL_ON_GATE`
+   * applies to them too.
+   */
+  evidence: EvidenceInputs;
   /** How to wait for unfinished candidates; absent means no waiting. */
   wait?: WaitInputs;
   /** The sticky PR comment, when `COMMENT` is on. */
   comment?: CommentInputs;
+}
+
+/** The three questions' inputs: curves, lineage, production baseline, significance. */
+export interface EvidenceInputs {
+  /** Metric histories to sample; absent when HISTORY_METRICS and CONVERGENCE are unset. */
+  history?: {
+    /** `HISTORY_METRICS`, then the `CONVERGENCE` metrics not among them: top-level history keys, each once. */
+    metrics: string[];
+    /** `HISTORY_SAMPLES`: points per metric per run. */
+    samples: number;
+    /** `CONVERGENCE`: metrics whose curves must have converged (a gate). */
+    convergence: string[];
+  };
+  /** Data lineage; absent when DATA_ARTIFACT_TYPES, REQUIRE_SAME_DATA and EXPECTED_DATA are unset. */
+  lineage?: {
+    /** `DATA_ARTIFACT_TYPES`, each once; `["dataset"]` when unset. */
+    types: string[];
+    /** Whether `DATA_ARTIFACT_TYPES` was set, so the report shows the lineage column. */
+    showColumn: boolean;
+    /** `REQUIRE_SAME_DATA`: candidates and baselines must have used the same data (a gate). */
+    requireSameData: boolean;
+    /** `EXPECTED_DATA`: artifact versions, as written, the candidates must have used (a gate); an entity or project left out is the review's. */
+    expected: ArtifactPath[];
+  };
+  /**
+   * `BASELINE_ARTIFACT`: the artifact version whose producing run is the
+   * production baseline, as written (it always names a project). An entity
+   * left out is the review's, or for a W&B Registry project the organisation
+   * of the review's entity.
+   */
+  productionArtifact?: ArtifactPath;
+  /** `SIGNIFICANCE`: the level at which `FAIL_ON_REGRESSION` counts a candidate as worse. */
+  significance?: number;
 }
 
 /** The inputs of the sticky pull request comment. */
@@ -225,7 +292,11 @@ export function parseInputs(
   const notices: string[] = [];
   const { apiKey, entity, project } = parseAccess(read);
   const selection = parseSelection(read, notices);
-  const { metrics, comment, report, gates } = parseReview(raw, defaults);
+  const evidence = parseEvidence(raw);
+  const { metrics, comment, report, gates } = parseReview(raw, defaults, {
+    asked: evidence.lineage?.requireSameData === true,
+  });
+  checkProductionBaseline(report.aggregate, evidence);
   const baseUrl = parseBaseUrl(read("WANDB_BASE_URL") ?? DEFAULT_BASE_URL);
   const inputs: ActionInputs = {
     apiKey,
@@ -250,6 +321,7 @@ export function parseInputs(
     report,
     gates,
     failOnGate: parseSwitch("FAIL_ON_GATE", raw.FAIL_ON_GATE ?? ""),
+    evidence,
     ...parseWait(raw),
     ...comment,
   };
@@ -336,8 +408,16 @@ function parseSelection(
     : { githubSha, ...(secondarySha !== undefined ? { secondarySha } : {}) };
 }
 
-/** What the review shows, compares and judges, and the comment it may post. */
-function parseReview(raw: RawInputs, defaults: InputDefaults): {
+/**
+ * What the review shows, compares and judges, and the comment it may post;
+ * `review.asked` when another input (`REQUIRE_SAME_DATA` on) asks for the
+ * report.
+ */
+function parseReview(
+  raw: RawInputs,
+  defaults: InputDefaults,
+  review: { asked: boolean },
+): {
   metrics: string[];
   comment: { comment?: CommentInputs };
   report: ReportInputs;
@@ -353,7 +433,7 @@ function parseReview(raw: RawInputs, defaults: InputDefaults): {
     ...new Set([...metrics, ...failOnRegression]),
   ]);
   const report = parseReport(raw, defaults, {
-    asked: comment.comment !== undefined,
+    asked: review.asked || comment.comment !== undefined,
     goals: comparedGoals.slice(0, metrics.length),
     comparedGoals,
   });
@@ -373,6 +453,70 @@ function parseReview(raw: RawInputs, defaults: InputDefaults): {
     ),
   };
   return { metrics, comment, report, gates };
+}
+
+/**
+ * `HISTORY_METRICS`, `HISTORY_SAMPLES`, `CONVERGENCE`, `DATA_ARTIFACT_TYPES`,
+ * `REQUIRE_SAME_DATA`, `EXPECTED_DATA`, `BASELINE_ARTIFACT` and
+ * `SIGNIFICANCE`. Every one is checked, whether or not what it tunes is on.
+ */
+function parseEvidence(raw: RawInputs): EvidenceInputs {
+  const read = valueReader(raw);
+  const historyMetrics = parseListInput(
+    "HISTORY_METRICS",
+    raw.HISTORY_METRICS ?? "",
+  );
+  const convergence = parseListInput("CONVERGENCE", raw.CONVERGENCE ?? "");
+  const samples = parseHistorySamples(raw.HISTORY_SAMPLES ?? "");
+  const types = parseDataArtifactTypes(raw.DATA_ARTIFACT_TYPES ?? "");
+  const requireSameData = parseSwitch(
+    "REQUIRE_SAME_DATA",
+    raw.REQUIRE_SAME_DATA ?? "",
+  );
+  const expected = parseExpectedData(raw.EXPECTED_DATA ?? "");
+  const artifactText = read("BASELINE_ARTIFACT");
+  const significance = parseSignificance(raw.SIGNIFICANCE ?? "");
+  const historyAsked = historyMetrics.length > 0 || convergence.length > 0;
+  const lineageAsked = types.length > 0 || requireSameData ||
+    expected.length > 0;
+  return {
+    ...(historyAsked
+      ? {
+        history: {
+          metrics: [...new Set([...historyMetrics, ...convergence])],
+          samples,
+          convergence: [...new Set(convergence)],
+        },
+      }
+      : {}),
+    ...(lineageAsked
+      ? {
+        lineage: {
+          types: types.length > 0 ? types : [...DEFAULT_DATA_ARTIFACT_TYPES],
+          showColumn: types.length > 0,
+          requireSameData,
+          expected,
+        },
+      }
+      : {}),
+    ...(artifactText !== undefined
+      ? { productionArtifact: parseBaselineArtifact(artifactText) }
+      : {}),
+    ...(significance !== undefined ? { significance } : {}),
+  };
+}
+
+/** `BASELINE_AGGREGATE: production` compares with the run behind `BASELINE_ARTIFACT`, so it needs one. */
+function checkProductionBaseline(
+  aggregate: BaselineAggregate,
+  evidence: EvidenceInputs,
+): void {
+  if (aggregate === "production" && evidence.productionArtifact === undefined) {
+    throw new InputError(
+      "BASELINE_AGGREGATE",
+      "production needs BASELINE_ARTIFACT, the production artifact such as entity/project/model:production",
+    );
+  }
 }
 
 /** The direction of every compared metric: from `METRIC_GOALS`, else inferred. */

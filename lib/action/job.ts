@@ -36,6 +36,12 @@ import {
 } from "./atomic_write.ts";
 import { stringifyExactJson } from "../wandb/exact_json.ts";
 import { waitForRuns } from "../wandb/wait_for_runs.ts";
+import { type GatheredEvidence, gatherEvidence } from "../gather_evidence.ts";
+import {
+  dataInputs,
+  noEvidence,
+  type RunEvidence,
+} from "../review/evidence.ts";
 import { formatSeconds, quoteForMessage } from "../_message.ts";
 import {
   GithubCommentError,
@@ -45,6 +51,7 @@ import {
 import {
   authorWarning,
   columnCollisionError,
+  nameEvidenceInput,
   nameGateInputs,
   nameWandbInput,
   withMessage,
@@ -109,7 +116,8 @@ export async function runJob(
       `RUN_ID: W&B has no run "${plan.runId}" in project "${inputs.entity}/${inputs.project}"`,
     );
   }
-  const assessment = judgeForReports(fetched, inputs);
+  const gathered = await gatherForReview(fetched, inputs, environment);
+  const assessment = judgeForReports(gathered.runs, inputs, gathered.evidence);
   const { runs, counts, analysis, gate } = assessment;
   const outputs = { ...countsAsOutputs(counts), ...gateOutputs(gate) };
   await writeOutputFiles(reportFiles(assessment, inputs));
@@ -122,7 +130,9 @@ export async function runJob(
   log.info(
     `${counts.candidates} candidate run(s)${
       states.length === 0 ? "" : ` (${states.join(", ")})`
-    } and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${fetched.requests} request(s)`,
+    } and ${counts.baselines} baseline run(s) in ${inputs.entity}/${inputs.project}; CSV written to ${inputs.outputPath} in ${
+      fetched.requests + gathered.requests
+    } request(s)`,
   );
   for (const failure of gate.failures) log.error(`Gate: ${failure.message}`);
   if (environment.githubOutputPath) {
@@ -137,6 +147,59 @@ export async function runJob(
     });
   }
   return { runs, counts, analysis, gate, outputs, timedOut };
+}
+
+/**
+ * Gathers what the evidence inputs ask for (production baseline, curves,
+ * data lineage): nothing, and no request, when none is set. A W&B failure
+ * names the input at fault.
+ */
+async function gatherForReview(
+  fetched: FetchedRuns,
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): Promise<GatheredEvidence> {
+  const { history, lineage, productionArtifact } = inputs.evidence;
+  if (
+    history === undefined && lineage === undefined &&
+    productionArtifact === undefined
+  ) {
+    return { runs: fetched, evidence: noEvidence(), requests: 0 };
+  }
+  const gathered = await gatherEvidence(fetched, {
+    entity: inputs.entity,
+    project: inputs.project,
+    historyMetrics: history?.metrics ?? [],
+    samples: history?.samples ?? 0,
+    dataTypes: lineage?.types,
+    expectedData: lineage?.expected ?? [],
+    production: productionArtifact,
+    goals: inputs.report.comparedGoals,
+    aggregate: inputs.report.aggregate,
+    kept: {
+      metrics: metricsToFetch({
+        goals: inputs.report.comparedGoals,
+        gates: inputs.gates,
+      }),
+      configVars: inputs.configVars,
+    },
+  }, {
+    baseUrl: inputs.baseUrl,
+    apiKey: inputs.apiKey,
+    fetch: environment.fetch,
+    sleep: environment.sleep,
+    now: environment.now,
+    random: environment.random,
+    timeoutMs: environment.timeoutMs,
+    log: (line) => environment.log.debug(line),
+    onRetry: (line) => environment.log.info(line),
+  }).catch((error: unknown) => {
+    throw nameEvidenceInput(error);
+  });
+  environment.log.debug(
+    `evidence: ${gathered.requests} request(s), ${gathered.evidence.history.size} run(s) with curves, ${gathered.evidence.inputs.size} with lineage`,
+  );
+  return gathered;
 }
 
 /**
@@ -227,8 +290,16 @@ function reportFiles(
 ): [InputName, FileToWrite][] {
   const { runs, gate, reportContext } = assessment;
   const { report } = inputs;
+  const evidence = reportContext.evidence ?? noEvidence();
   const files: [InputName, FileToWrite][] = [
-    ["OUTPUT_PATH", { path: inputs.outputPath, text: csvPieces(runs, inputs) }],
+    ["OUTPUT_PATH", {
+      path: inputs.outputPath,
+      text: csvPieces(runs, {
+        ...inputs,
+        dataArtifacts: inputs.evidence.lineage?.showColumn ?? false,
+        dataInputs: (run) => dataInputs(evidence, run.runId),
+      }),
+    }],
   ];
   if (report.markdownPath !== undefined) {
     files.push(["REPORT_MARKDOWN", {
@@ -267,17 +338,25 @@ export interface RunAssessment {
  *
  * @param fetched The candidate and baseline runs W&B returned.
  * @param inputs The validated inputs.
+ * @param evidence The production baseline, curves and data gathered, if any.
  * @returns The assessment every output is written from.
  */
 export function judgeForReports(
   fetched: Pick<FetchedRuns, "candidates" | "baselines">,
   inputs: ActionInputs,
+  evidence: RunEvidence = noEvidence(),
 ): RunAssessment {
   const { report } = inputs;
   const judged = judgeRuns(fetched, {
     goals: report.comparedGoals,
     aggregate: report.aggregate,
-    gates: inputs.gates,
+    gates: {
+      ...inputs.gates,
+      significance: inputs.evidence.significance,
+      convergence: inputs.evidence.history?.convergence ?? [],
+      requireSameData: inputs.evidence.lineage?.requireSameData ?? false,
+    },
+    evidence,
   });
   const { runs, counts, analysis } = judged;
   const gate = nameGateInputs(judged.gate);
@@ -299,6 +378,9 @@ export function judgeForReports(
     charts: report.charts,
     csvName: inputs.outputPath.slice(inputs.outputPath.lastIndexOf("/") + 1),
     directionsSetting: "METRIC_GOALS",
+    evidence,
+    noise: judged.noise,
+    significance: inputs.evidence.significance,
   };
   return { runs, counts, analysis, gate, reportContext };
 }

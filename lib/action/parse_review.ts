@@ -144,8 +144,27 @@ export function checkGoalsNamed(
   }
 }
 
+/** Every `BASELINE_AGGREGATE` word, the default first. */
+const BASELINE_AGGREGATES: readonly BaselineAggregate[] = [
+  "best",
+  "mean",
+  "latest",
+  "production",
+];
+
 /**
- * Reads `BASELINE_AGGREGATE`: `best` (default), `mean` or `latest`.
+ * Reads `BASELINE_AGGREGATE`: `best` (default), `mean`, `latest` or
+ * `production` (the run behind `BASELINE_ARTIFACT` alone; whether that is
+ * set is checked where both inputs are known).
+ *
+ * @example
+ * ```ts
+ * import { parseBaselineAggregate } from "./parse_review.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseBaselineAggregate(""), "best");
+ * assert.equal(parseBaselineAggregate("Production"), "production");
+ * ```
  *
  * @param text The input's text.
  * @returns The aggregate.
@@ -153,11 +172,12 @@ export function checkGoalsNamed(
  */
 export function parseBaselineAggregate(text: string): BaselineAggregate {
   const word = text.trim().toLowerCase();
-  if (word === "") return "best";
-  if (word === "best" || word === "mean" || word === "latest") return word;
+  if (word === "") return BASELINE_AGGREGATES[0];
+  const aggregate = BASELINE_AGGREGATES.find((each) => each === word);
+  if (aggregate !== undefined) return aggregate;
   throw new InputError(
     "BASELINE_AGGREGATE",
-    `expected best, mean or latest, got ${quoteForMessage(text)}`,
+    `expected best, mean, latest or production, got ${quoteForMessage(text)}`,
   );
 }
 

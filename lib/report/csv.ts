@@ -3,6 +3,11 @@ import { stringify } from "csv-stringify/sync";
 import type { CategorisedRuns, RunCategory } from "../review/categorise.ts";
 import { runUrl } from "../wandb/run_url.ts";
 import { valueAt, type WandbRun } from "../wandb/run.ts";
+import {
+  type ArtifactVersion,
+  shortDigest,
+  versionName,
+} from "../wandb/artifact.ts";
 import { isFinished } from "../wandb/run_state.ts";
 
 /** The columns every CSV starts with, in the original's order. */
@@ -19,6 +24,9 @@ export const FIXED_COLUMNS = [
 
 /** The last column: `candidate` or `baseline`. */
 export const CATEGORY_COLUMN = "__eval.category";
+
+/** The column of the data each run used, before the category, when asked for. */
+export const DATA_COLUMN = "data_artifacts";
 
 /**
  * What the CSV shows besides the fixed columns.
@@ -38,6 +46,8 @@ export interface CsvColumnsRequest {
   metrics: readonly string[];
   /** Config names, each a column named `_<name>`. */
   configVars: readonly string[];
+  /** Whether to add the {@linkcode DATA_COLUMN} column. */
+  dataArtifacts?: boolean;
 }
 
 /**
@@ -69,6 +79,11 @@ export interface CsvContext extends CsvColumnsRequest {
   entity: string;
   /** The W&B project. */
   project: string;
+  /**
+   * The data artifacts a run used, for the {@linkcode DATA_COLUMN} column
+   * (written `['collection:vN@digest', ...]`); none when absent.
+   */
+  dataInputs?: (run: WandbRun) => readonly ArtifactVersion[];
 }
 
 /** Where a CSV column comes from: a fixed column, a metric, or a config var. */
@@ -111,7 +126,11 @@ export function columnCollision(
   request: CsvColumnsRequest,
 ): ColumnCollision | undefined {
   const owner = new Map<string, ColumnSource>(
-    [...FIXED_COLUMNS, CATEGORY_COLUMN].map((column) => [
+    [
+      ...FIXED_COLUMNS,
+      CATEGORY_COLUMN,
+      ...request.dataArtifacts ? [DATA_COLUMN] : [],
+    ].map((column) => [
       column,
       { list: "fixed" },
     ]),
@@ -175,6 +194,7 @@ export function csvColumns(request: CsvColumnsRequest): string[] {
     ...FIXED_COLUMNS,
     ...request.metrics,
     ...request.configVars.map((name) => `_${name}`),
+    ...request.dataArtifacts ? [DATA_COLUMN] : [],
     CATEGORY_COLUMN,
   ];
 }
@@ -238,10 +258,13 @@ function rowMaker(
   context: CsvContext,
 ): (run: WandbRun, category: RunCategory) => string[] {
   const runsUrl = runUrl(context.appUrl, { ...context, runId: "" });
-  const { entity, project, metrics, configVars } = context;
+  const { metrics, configVars } = context;
   return (run, category) => {
+    const { entity, project } = run.location ?? context;
     const cells = [
-      runsUrl + encodeURIComponent(run.runId),
+      run.location === undefined
+        ? runsUrl + encodeURIComponent(run.runId)
+        : runUrl(context.appUrl, { entity, project, runId: run.runId }),
       run.displayName,
       pythonList(run.tags),
       run.runId,
@@ -255,6 +278,13 @@ function rowMaker(
     }
     for (const name of configVars) {
       cells.push(formatCell(valueAt(run.config, name)));
+    }
+    if (context.dataArtifacts) {
+      cells.push(pythonList(
+        (context.dataInputs?.(run) ?? []).map((version) =>
+          `${versionName(version)}@${shortDigest(version.digest)}`
+        ),
+      ));
     }
     cells.push(category);
     return cells;

@@ -3,6 +3,11 @@ import type { GateResult } from "../review/gates.ts";
 import type { MarkdownReportContext } from "./markdown.ts";
 import { runUrl } from "../wandb/run_url.ts";
 import { valueAt, type WandbRun } from "../wandb/run.ts";
+import {
+  dataInputs,
+  noEvidence,
+  type RunEvidence,
+} from "../review/evidence.ts";
 
 /**
  * The JSON report's schema version; bumped on any incompatible change.
@@ -13,12 +18,12 @@ import { valueAt, type WandbRun } from "../wandb/run.ts";
  * import assert from "node:assert/strict";
  *
  * // in real use: the file the action wrote to REPORT_JSON, read with Deno.readTextFile
- * const text = '{"version":1,"gate":{"enabled":false,"passed":true,"failures":[]},"runs":[]}';
+ * const text = '{"version":2,"gate":{"enabled":false,"passed":true,"failures":[]},"runs":[]}';
  * const report = JSON.parse(text);
  * assert.equal(report.version, JSON_REPORT_VERSION, "a report of the schema this code reads");
  * ```
  */
-export const JSON_REPORT_VERSION = 1;
+export const JSON_REPORT_VERSION = 2;
 
 /** What the JSON report is built from besides the runs: the report's context, with the gates' verdict required. */
 export type JsonReportContext =
@@ -30,8 +35,12 @@ export type JsonReportContext =
 
 /**
  * The machine-readable report (schema in the README): every run with its
- * category, state, metrics, config vars, comparisons with the baseline and
- * gate failures, plus the counts and the gates' verdict.
+ * category, state, metrics, config vars, comparisons with the baseline, gate
+ * failures, sampled curves and data artifacts, plus the counts, the
+ * production baseline, the significance tests and the gates' verdict.
+ * Version 2 added `production`, `expectedData`, `significance`, each
+ * failure's `kind`, and each run's `location`, `production`, `history` and
+ * `dataArtifacts`.
  *
  * @param runs The categorised runs.
  * @param context The query, metrics, analysis, counts and gates.
@@ -47,6 +56,7 @@ export function jsonReport(
   ];
   // Named one by one, so that nothing else a caller passes is ever written.
   const { githubSha, secondarySha, runId } = context.selection;
+  const evidence = context.evidence ?? noEvidence();
   return {
     version: JSON_REPORT_VERSION,
     project: { entity: context.entity, project: context.project },
@@ -57,17 +67,36 @@ export function jsonReport(
       ...goal,
       baseline: context.analysis.baselineValues.get(goal.metric) ?? null,
     })),
+    production: evidence.production ?? null,
+    expectedData: evidence.expected,
+    significance: context.significance === undefined ? null : {
+      level: context.significance,
+      tests: (context.noise ?? []).map((test) =>
+        test.tested
+          ? {
+            metric: test.metric,
+            tested: true,
+            ...test.result,
+            worse: test.worse,
+          }
+          : test
+      ),
+    },
     gate: {
       enabled: context.gate.enabled,
       passed: context.gate.passed,
-      // Named one by one too: a failure's `kind` is not part of schema version 1.
-      failures: context.gate.failures.map(({ runId, metric, message }) => ({
+      failures: context.gate.failures.map((
+        { kind, runId, metric, message },
+      ) => ({
+        kind,
         runId,
         metric,
         message,
       })),
     },
-    runs: entries.map(({ run, category }) => runEntry(run, category, context)),
+    runs: entries.map(({ run, category }) =>
+      runEntry(run, category, context, evidence)
+    ),
   };
 }
 
@@ -76,12 +105,17 @@ function runEntry(
   run: WandbRun,
   category: RunCategory,
   context: JsonReportContext,
+  evidence: RunEvidence,
 ): Record<string, unknown> {
+  const where = run.location ?? context;
+  const history = evidence.history.get(run.runId);
   return {
     runId: run.runId,
     displayName: run.displayName,
-    url: runUrl(context.appUrl, { ...context, runId: run.runId }),
+    url: runUrl(context.appUrl, { ...where, runId: run.runId }),
+    location: run.location ?? null,
     category,
+    production: evidence.production?.runId === run.runId,
     state: run.state,
     tags: run.tags,
     createdAt: run.createdAt,
@@ -112,5 +146,18 @@ function runEntry(
     gateFailures: context.gate.failures.filter((failure) =>
       failure.runId === run.runId
     ).map((failure) => failure.message),
+    // Points as [step, value]; JSON has no NaN, so non-finite values are W&B's strings.
+    history: history === undefined ? null : Object.fromEntries(
+      [...history].map(([metric, points]) => [
+        metric,
+        points.map(({ step, value }) => [
+          step,
+          Number.isFinite(value) ? value : String(value),
+        ]),
+      ]),
+    ),
+    dataArtifacts: evidence.inputs.has(run.runId)
+      ? dataInputs(evidence, run.runId)
+      : null,
   };
 }

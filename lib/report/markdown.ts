@@ -11,10 +11,23 @@ import type { GateResult } from "../review/gates.ts";
 import type { MetricGoal } from "../review/metric_goals.ts";
 import { describeStates, type RunCounts } from "../review/run_counts.ts";
 import { type SizeLimit, textSize } from "../github/limits.ts";
+import {
+  cutText,
+  escapeCode,
+  escapeMarkdown,
+  markdownUrl,
+  mermaidLabel,
+} from "./markdown_text.ts";
 import { runUrl } from "../wandb/run_url.ts";
 import { valueAt, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
+import { dataInputs, type RunEvidence } from "../review/evidence.ts";
+import type { NoiseTest } from "../review/noise.ts";
+import { formatP } from "../review/gates.ts";
+import { shortDigest, versionName } from "../wandb/artifact.ts";
+import type { ArtifactVersion } from "../wandb/artifact.ts";
+import { type CurveSeries, lineChartSection } from "./line_chart.ts";
 
 /** The most characters one table cell or gate line shows of outside text. */
 const MAX_CELL_CHARACTERS = 120;
@@ -51,6 +64,12 @@ export interface MarkdownReportContext {
    * (`lib/github/limits.ts`); no limit when absent.
    */
   limit?: SizeLimit;
+  /** What W&B recorded beyond summaries: production baseline, curves, data; none when absent. */
+  evidence?: RunEvidence;
+  /** The significance tests per compared metric, shown when `significance` is set. */
+  noise?: readonly NoiseTest[];
+  /** The significance level asked for (e.g. 0.05); no significance section when absent. */
+  significance?: number;
   /**
    * Where a reader sets metric directions (an input's or option's name),
    * named after the directions when some were inferred; left unsaid when
@@ -89,7 +108,11 @@ export function markdownReport(
   ];
   const top = [...header(context), ...gateSection(context.gate)];
   const { head: tableHead, rowLine } = table(rows, context);
-  const notes = comparisonNotes(context);
+  const notes = [
+    ...comparisonNotes(context),
+    ...dataSection(rows, context),
+    ...noiseSection(context),
+  ];
   const leftOutLine = (shownRows: number) =>
     `_${
       rows.length - shownRows
@@ -116,9 +139,13 @@ export function markdownReport(
     length += lineSize;
   }
   if (shown.length === rows.length) {
-    // Every row fits; the charts come along if they fit as well.
-    if (context.charts) {
-      const withCharts = assemble(chartSection(rows, context));
+    // Every row fits; the charts come along if they fit as well: the curves
+    // asked for first, then the bar charts.
+    const curves = curveSection(rows, context);
+    const bars = context.charts ? chartSection(rows, context) : [];
+    for (const charts of [[...bars, ...curves], curves]) {
+      if (charts.length === 0) continue;
+      const withCharts = assemble(charts);
       if (size(withCharts) <= max) return withCharts;
     }
     return assemble([]);
@@ -158,6 +185,17 @@ function header(context: MarkdownReportContext): string[] {
       states.length > 0 ? ` (${states.join(", ")})` : ""
     }, ${plural(counts.baselines, "baseline")}.`,
   ];
+  const production = context.evidence?.production;
+  if (production !== undefined) {
+    lines.push(
+      "",
+      `Production baseline: run \`${
+        escapeCode(production.runId)
+      }\`, which logged \`${
+        escapeCode(versionName(production.version))
+      }\`, the version \`${escapeCode(production.alias)}\` points to.`,
+    );
+  }
   if (counts.candidates === 0) {
     lines.push(
       "",
@@ -214,13 +252,16 @@ function table(
     const comparisons = category === "candidate"
       ? context.analysis.comparisons.get(run.runId)
       : undefined;
+    const where = run.location ?? context;
     const link = `[${escapeCell(run.displayName)}](${
-      markdownUrl(runUrl(context.appUrl, { ...context, runId: run.runId }))
+      markdownUrl(runUrl(context.appUrl, { ...where, runId: run.runId }))
     })`;
     const cells = [
       failedRuns.has(run.runId) ? `❌ ${link}` : link,
       escapeCell(run.state),
-      category,
+      context.evidence?.production?.runId === run.runId
+        ? `${category} (production)`
+        : category,
       ...context.goals.map(({ metric }, index) =>
         metricCell(run, metric, comparisons?.[index])
       ),
@@ -272,6 +313,7 @@ function comparisonNotes(context: MarkdownReportContext): string[] {
     best: "the best finished baseline",
     mean: "the mean of the finished baselines",
     latest: "the latest finished baseline",
+    production: "the production baseline",
   }[context.aggregate];
   const values = context.goals.map(({ metric }) => {
     const baseline = context.analysis.baselineValues.get(metric);
@@ -297,6 +339,140 @@ function comparisonNotes(context: MarkdownReportContext): string[] {
       anyInferred ? inferredNote(context.directionsSetting) : ""
     }`,
   ];
+}
+
+/** The most runs named in one cell of the training-data table. */
+const MAX_NAMED_RUNS = 8;
+
+/**
+ * Which data the runs used: one row per distinct set of data artifacts (of
+ * the listed types), with the runs that used it, so that a run trained on
+ * other data stands out; then what the expected aliases point to now.
+ */
+function dataSection(
+  rows: readonly Row[],
+  context: MarkdownReportContext,
+): string[] {
+  const evidence = context.evidence;
+  if (evidence === undefined || evidence.dataTypes.length === 0) return [];
+  const groups = new Map<string, { inputs: ArtifactVersion[]; runs: Row[] }>();
+  for (const row of rows) {
+    if (!evidence.inputs.has(row.run.runId)) continue;
+    const inputs = dataInputs(evidence, row.run.runId);
+    const key = inputs.map((input) => input.digest).sort().join(" ");
+    const group = groups.get(key) ?? { inputs, runs: [] };
+    group.runs.push(row);
+    groups.set(key, group);
+  }
+  const types = evidence.dataTypes.map(escapeMarkdown).join(", ");
+  const lines = [
+    "",
+    `#### Training data (${types})`,
+    "",
+    "| Data | Runs |",
+    "|---|---|",
+    ...[...groups.values()].map(({ inputs, runs }) => {
+      const named = runs.slice(0, MAX_NAMED_RUNS).map(({ run, category }) =>
+        `${escapeCell(run.displayName)}${
+          category === "baseline" ? " (baseline)" : ""
+        }`
+      );
+      const more = runs.length - named.length;
+      return `| ${
+        inputs.length === 0
+          ? "none recorded"
+          : inputs.map((input) => escapeCell(describeVersion(input))).join(", ")
+      } | ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""} |`;
+    }),
+  ];
+  if (evidence.expected.length > 0) {
+    lines.push(
+      "",
+      `Expected data: ${
+        evidence.expected.map(({ alias, version }) =>
+          `\`${escapeCode(alias)}\` is ${
+            escapeMarkdown(describeVersion(version))
+          }`
+        ).join("; ")
+      }.`,
+    );
+  }
+  return lines;
+}
+
+/** A version as the report names it: `mnist-train:v3 (6f1e0c2a)`. */
+function describeVersion(version: ArtifactVersion): string {
+  return `${versionName(version)} (${shortDigest(version.digest)})`;
+}
+
+/**
+ * Whether each compared metric's difference is more than noise: mean ±
+ * standard deviation (n) per group, the difference, Welch's p-value and the
+ * verdict at the level asked for; or why no test was possible.
+ */
+function noiseSection(context: MarkdownReportContext): string[] {
+  const level = context.significance;
+  if (level === undefined || context.noise === undefined) return [];
+  const group = ({ mean, sd, n }: { mean: number; sd: number; n: number }) =>
+    `${formatNumber(mean)} ± ${formatNumber(sd)} (n=${n})`;
+  const rows = context.noise.map((test) => {
+    const metric = escapeCell(test.metric);
+    if (!test.tested) {
+      return `| ${metric} | – | – | – | – | no test: ${
+        escapeCell(test.reason)
+      }; a test needs two or more finished runs on each side |`;
+    }
+    const { candidates, baselines, pValue } = test.result;
+    const verdict = pValue < level
+      ? (test.worse
+        ? "🔴 worse, more than noise"
+        : "🟢 better, more than noise")
+      : "⚪ within noise";
+    return `| ${metric} | ${group(candidates)} | ${group(baselines)} | ${
+      signed(candidates.mean - baselines.mean, 4)
+    } | ${formatP(pValue)} | ${verdict} |`;
+  });
+  return [
+    "",
+    `#### More than noise? (Welch's t-test, level ${level})`,
+    "",
+    "| Metric | Candidates | Baselines | Difference | p | Verdict |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ];
+}
+
+/**
+ * A line chart per history metric: the compared baselines (the production
+ * run marked), then the finished candidates.
+ */
+function curveSection(
+  rows: readonly Row[],
+  context: MarkdownReportContext,
+): string[] {
+  const evidence = context.evidence;
+  if (evidence === undefined) return [];
+  const productionId = evidence.production?.runId;
+  const ordered = [
+    ...rows.filter((row) => row.category === "baseline"),
+    ...rows.filter((row) =>
+      row.category === "candidate" && isFinished(row.run)
+    ),
+  ];
+  const lines: string[] = [];
+  for (const metric of evidence.historyMetrics) {
+    const series: CurveSeries[] = ordered.flatMap(({ run, category }) => {
+      const points = evidence.history.get(run.runId)?.get(metric);
+      if (points === undefined || points.length === 0) return [];
+      return [{
+        label: run.displayName,
+        role: run.runId === productionId ? "production" : category,
+        points,
+      }];
+    });
+    lines.push(...lineChartSection(metric, series));
+  }
+  return lines.length === 0 ? [] : ["", "#### Training curves", ...lines];
 }
 
 /** Says where inferred directions come from and, when named, where to change them. */
@@ -452,73 +628,9 @@ function chartLabels(
   });
 }
 
-/**
- * Escapes outside text for a Markdown table cell or link text: HTML is shown
- * as text, Markdown punctuation is literal, `|` cannot split the cell, a
- * newline cannot end the row, and `@user`, `@org/team` and `#123` cannot
- * notify anyone or link an issue (a zero-width space, `&#8203;`, follows the
- * `@` or `#`).
- *
- * @example
- * ```ts
- * import { escapeMarkdown } from "@ml-review/wandb-runs/report";
- * import assert from "node:assert/strict";
- *
- * // A run name from W&B, as a table cell that neither splits nor notifies.
- * assert.equal(`| ${escapeMarkdown("a|b")} |`, "| a\\|b |");
- * assert.equal(escapeMarkdown("@octocat #12"), "@&#8203;octocat #&#8203;12");
- * ```
- *
- * @param text Text from W&B or the user.
- * @returns Text that renders as itself.
- */
-export function escapeMarkdown(text: string): string {
-  // Most names and values hold nothing to escape: one test, not seven passes.
-  if (!MARKDOWN_SPECIAL.test(text)) return text;
-  return text.replace(/[\r\n]+/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/[\\`*_{}[\]()|~]/g, (character) => `\\${character}`)
-    .replace(/@|#(?=\d)/g, (character) => `${character}&#8203;`);
-}
-
-/** Every character {@linkcode escapeMarkdown} changes or looks at. */
-const MARKDOWN_SPECIAL = /[\r\n&<>"\\`*_{}[\]()|~@#]/;
-
 /** Outside text for one table cell: cut to its first characters, then escaped. */
 function escapeCell(text: string): string {
   return escapeMarkdown(cutText(text, MAX_CELL_CHARACTERS));
-}
-
-/**
- * Text cut to at most `max` characters (code points, so that no emoji is
- * split), the last being `…` when it was cut.
- */
-function cutText(text: string, max: number): string {
-  if (text.length <= max || textSize(text, "characters") <= max) return text;
-  return `${Array.from(text.slice(0, 2 * max)).slice(0, max - 1).join("")}…`;
-}
-
-/** Text for inside inline code: no backticks, no line breaks, no pipes. */
-function escapeCode(text: string): string {
-  return text.replace(/[`\r\n|]/g, "");
-}
-
-/** A URL safe inside Markdown's `(...)`. */
-function markdownUrl(url: string): string {
-  if (!/[()<> ]/.test(url)) return url;
-  return url.replace(
-    /[()<> ]/g,
-    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** A label Mermaid reads as plain text inside double quotes. */
-function mermaidLabel(text: string, max: number): string {
-  const plain = text.replace(/[^\p{L}\p{N} ._:/+-]/gu, "").trim();
-  return cutText(plain, max);
 }
 
 function signed(value: number, digits: number): string {

@@ -35,5 +35,5 @@ export {
   csvText,
   formatCell,
 } from "./csv.ts";
-export { escapeMarkdown } from "./markdown.ts";
+export { escapeMarkdown } from "./markdown_text.ts";
 export { JSON_REPORT_VERSION } from "./json.ts";

@@ -3,7 +3,9 @@ import { valueAt, type WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 
 /**
- * Which baseline value a candidate is compared with, per metric.
+ * Which baseline value a candidate is compared with, per metric: the best
+ * finished baseline, their mean, the latest, or the production baseline's
+ * (the run behind a registry alias) alone.
  *
  * @example The three ways to pick the baseline value
  * ```ts
@@ -22,7 +24,7 @@ import { isFinished } from "../wandb/run_state.ts";
  * assert.deepEqual(values, [0.75, 0.625, 0.5]);
  * ```
  */
-export type BaselineAggregate = "best" | "mean" | "latest";
+export type BaselineAggregate = "best" | "mean" | "latest" | "production";
 
 /**
  * The baseline value a metric is compared with.
@@ -131,14 +133,19 @@ export function numericMetric(
  * @param baselines The baseline runs (oldest first).
  * @param goal The metric and its direction.
  * @param aggregate How to pick the value.
+ * @param productionRunId The production baseline's run, for the `production` aggregate.
  * @returns The value, or `undefined` when no finished baseline has the metric.
  */
 export function baselineValue(
   baselines: readonly WandbRun[],
   goal: MetricGoal,
   aggregate: BaselineAggregate,
+  productionRunId?: string,
 ): BaselineValue | undefined {
-  const values = baselines.filter(isFinished).flatMap(
+  const compared = aggregate === "production"
+    ? baselines.filter((run) => run.runId === productionRunId)
+    : baselines;
+  const values = compared.filter(isFinished).flatMap(
     (run) => {
       const value = numericMetric(run, goal.metric);
       return value === undefined ? [] : [{ value, runId: run.runId }];
@@ -236,17 +243,26 @@ export interface RunAnalysis {
  * Compares every candidate with the baselines, metric by metric.
  *
  * @param runs The categorised runs.
- * @param options The metric goals and how to aggregate baselines.
+ * @param options The metric goals, how to aggregate baselines, and the production baseline's run.
  * @returns Baseline values and comparisons.
  */
 export function compareCandidates(
   runs: { candidates: readonly WandbRun[]; baselines: readonly WandbRun[] },
-  options: { goals: readonly MetricGoal[]; aggregate: BaselineAggregate },
+  options: {
+    goals: readonly MetricGoal[];
+    aggregate: BaselineAggregate;
+    productionRunId?: string;
+  },
 ): RunAnalysis {
   const baselineValues = new Map(
     options.goals.map((goal) => [
       goal.metric,
-      baselineValue(runs.baselines, goal, options.aggregate),
+      baselineValue(
+        runs.baselines,
+        goal,
+        options.aggregate,
+        options.productionRunId,
+      ),
     ]),
   );
   const comparisons = new Map(

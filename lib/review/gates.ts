@@ -4,6 +4,10 @@ import { describeStates, type RunCounts } from "./run_counts.ts";
 import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
+import { evidenceFailures } from "./evidence_gates.ts";
+import type { RunEvidence } from "./evidence.ts";
+import type { Direction } from "./metric_goals.ts";
+import type { NoiseTest } from "./noise.ts";
 
 /**
  * A bound every finished candidate must meet, e.g. `val_acc>=0.9`.
@@ -100,12 +104,25 @@ export interface GateOptions {
   tolerance: Tolerance;
   /** Fail unless the candidates are complete ({@linkcode RunCounts.complete}). */
   requireComplete: boolean;
+  /**
+   * With two or more finished runs on each side, fail a regression metric
+   * only when the candidates' mean is worse than the baselines' at this
+   * significance level (Welch's t-test); per candidate as without it
+   * otherwise.
+   */
+  significance?: number;
+  /** History metrics whose curves must converge. */
+  convergence?: readonly string[];
+  /** Fail a candidate whose data differs from its compared baseline's. */
+  requireSameData?: boolean;
 }
 
 /**
  * Which gate failed: `complete`, the candidates are not complete;
  * `judged`, no finished candidate to judge; `threshold`, a bound not met;
- * `regression`, worse than the baseline.
+ * `regression`, worse than the baseline; `convergence`, a training curve did
+ * not converge; `same-data`, trained on other data than the baseline;
+ * `expected-data`, did not use the data version an alias points to.
  *
  * @example Advice for each kind of failure
  * ```ts
@@ -118,6 +135,9 @@ export interface GateOptions {
  *   judged: "finish at least one candidate run",
  *   threshold: "improve the metric",
  *   regression: "beat the baseline",
+ *   convergence: "train until the curve flattens",
+ *   "same-data": "train on the baseline's data",
+ *   "expected-data": "train on the expected data version",
  * };
  * const gate = evaluateGates([], {
  *   counts: countRuns({ candidates: [], baselines: [] }),
@@ -127,7 +147,14 @@ export interface GateOptions {
  * assert.deepEqual(gate.failures.map((failure) => advice[failure.kind]), ["wait for the runs to finish"]);
  * ```
  */
-export type GateKind = "complete" | "judged" | "threshold" | "regression";
+export type GateKind =
+  | "complete"
+  | "judged"
+  | "threshold"
+  | "regression"
+  | "convergence"
+  | "same-data"
+  | "expected-data";
 
 /**
  * One gate that did not pass.
@@ -230,12 +257,27 @@ export interface GateResult {
  */
 export function evaluateGates(
   finishedCandidates: readonly JudgedCandidate[],
-  context: { counts: RunCounts; options: GateOptions },
+  context: {
+    counts: RunCounts;
+    options: GateOptions;
+    /** The significance tests per compared metric, for `options.significance`. */
+    noise?: readonly NoiseTest[];
+    /** The baselines, evidence and directions the evidence gates need. */
+    evidence?: {
+      baselines: readonly WandbRun[];
+      records: RunEvidence;
+      directions: ReadonlyMap<string, Direction>;
+    };
+  },
 ): GateResult {
   const { counts, options } = context;
   const failures: GateFailure[] = [];
+  const convergence = options.convergence ?? [];
+  const requireSameData = options.requireSameData ?? false;
+  const expected = context.evidence?.records.expected ?? [];
   const judged = options.thresholds.length > 0 ||
-    options.failOnRegression.length > 0;
+    options.failOnRegression.length > 0 || convergence.length > 0 ||
+    requireSameData || expected.length > 0;
   if (options.requireComplete && !counts.complete) {
     failures.push({ kind: "complete", message: incompleteness(counts) });
   }
@@ -247,8 +289,16 @@ export function evaluateGates(
   }
   failures.push(
     ...thresholdFailures(finishedCandidates, options.thresholds),
-    ...regressionFailures(finishedCandidates, options),
+    ...regressionFailures(finishedCandidates, options, context.noise ?? []),
   );
+  if (context.evidence !== undefined) {
+    failures.push(...evidenceFailures(finishedCandidates, {
+      baselines: context.evidence.baselines,
+      evidence: context.evidence.records,
+      directions: context.evidence.directions,
+      options: { convergence, requireSameData },
+    }));
+  }
   return {
     enabled: judged || options.requireComplete,
     passed: failures.length === 0,
@@ -362,13 +412,28 @@ function thresholdFailures(
   );
 }
 
-/** Each regression metric's failures, run by run. */
+/**
+ * Each regression metric's failures: for the candidates as a group when a
+ * significance level is set and the metric could be tested, else run by run.
+ */
 function regressionFailures(
   finishedCandidates: readonly JudgedCandidate[],
-  options: Pick<GateOptions, "failOnRegression" | "tolerance">,
+  options: Pick<GateOptions, "failOnRegression" | "tolerance" | "significance">,
+  noise: readonly NoiseTest[],
 ): GateFailure[] {
-  return options.failOnRegression.flatMap((metric) =>
-    finishedCandidates.flatMap(({ run, comparisons }): GateFailure[] => {
+  return options.failOnRegression.flatMap((metric) => {
+    const test = noise.find((each) => each.metric === metric);
+    if (options.significance !== undefined && test?.tested) {
+      const failure = significantRegression(
+        test,
+        options.significance,
+        options.tolerance,
+      );
+      return failure === undefined || finishedCandidates.length === 0
+        ? []
+        : [{ kind: "regression" as const, metric, message: failure }];
+    }
+    return finishedCandidates.flatMap(({ run, comparisons }): GateFailure[] => {
       const comparison = comparisons.find((each) => each.metric === metric);
       const failure = regressionFailure(comparison, metric, options.tolerance);
       return failure === undefined ? [] : [{
@@ -377,8 +442,52 @@ function regressionFailures(
         metric,
         message: `${runLabel(run)}: ${failure}`,
       }];
-    })
-  );
+    });
+  });
+}
+
+/**
+ * Why the candidates, as a group, regressed: their mean is worse than the
+ * baselines' by more than the tolerance, and the difference is significant
+ * at `level`; `undefined` otherwise.
+ */
+function significantRegression(
+  test: Extract<NoiseTest, { tested: true }>,
+  level: number,
+  tolerance: Tolerance,
+): string | undefined {
+  const { candidates, baselines, pValue } = test.result;
+  const worseBy = Math.abs(candidates.mean - baselines.mean);
+  const allowed = tolerance.kind === "absolute"
+    ? tolerance.value
+    : tolerance.value * Math.abs(baselines.mean);
+  if (!test.worse || worseBy <= allowed || !(pValue < level)) return undefined;
+  return `${test.metric}: the ${candidates.n} candidates' mean ${
+    formatNumber(candidates.mean)
+  } is worse than the ${baselines.n} baselines' mean ${
+    formatNumber(baselines.mean)
+  } by ${formatNumber(worseBy)}, more than noise: p ${
+    pValue < 0.0001 ? "" : "= "
+  }${formatP(pValue)}, below the significance level ${level}`;
+}
+
+/**
+ * A p-value as the report and messages write it: three significant digits,
+ * `< 0.0001` below that.
+ *
+ * @example
+ * ```ts
+ * import { formatP } from "./gates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([formatP(0.012345), formatP(0.00001), formatP(1)], ["0.0123", "< 0.0001", "1"]);
+ * ```
+ *
+ * @param p The p-value.
+ * @returns Its text.
+ */
+export function formatP(p: number): string {
+  return p < 0.0001 ? "< 0.0001" : String(Number(p.toPrecision(3)));
 }
 
 /** Why the candidates are not complete, each state named as it is: `not complete: 1 running of 2 candidates`. */
@@ -451,7 +560,20 @@ export function gateOutputs(result: GateResult): Record<string, string> {
 /**
  * A run as failure messages name it: its name folded to one line (so that
  * `GATE_FAILURES` keeps one failure per line), then its id.
+ *
+ * @example
+ * ```ts
+ * import { runLabel } from "./gates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = { runId: "e6lo523p", displayName: "dashing\nleaf-4", state: "finished", tags: [],
+ *   description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {} };
+ * assert.equal(runLabel(run), "dashing leaf-4 (e6lo523p)");
+ * ```
+ *
+ * @param run The run.
+ * @returns Its one-line label.
  */
-function runLabel(run: WandbRun): string {
+export function runLabel(run: WandbRun): string {
   return `${run.displayName.replace(/[\s\u0085]+/g, " ")} (${run.runId})`;
 }

@@ -11,6 +11,8 @@ import {
   judgedCandidates,
 } from "./gates.ts";
 import type { MetricGoal } from "./metric_goals.ts";
+import type { RunEvidence } from "./evidence.ts";
+import { type NoiseTest, noiseTests } from "./noise.ts";
 import { countRuns, type RunCounts } from "./run_counts.ts";
 import type { WandbRun } from "../wandb/run.ts";
 
@@ -24,6 +26,8 @@ export interface JudgedRuns {
   analysis: RunAnalysis;
   /** The gates' verdict. */
   gate: GateResult;
+  /** Per compared metric, whether the difference is more than noise (or why it could not be tested). */
+  noise: NoiseTest[];
 }
 
 /** How {@linkcode judgeRuns} judges. */
@@ -34,6 +38,8 @@ export interface JudgeOptions {
   aggregate: BaselineAggregate;
   /** What the gates check. */
   gates: GateOptions;
+  /** What W&B recorded beyond summaries: production baseline, curves, data. */
+  evidence?: RunEvidence;
 }
 
 /**
@@ -81,12 +87,28 @@ export function judgeRuns(
 ): JudgedRuns {
   const runs = categoriseRuns(fetched.candidates, fetched.baselines);
   const counts = countRuns(runs);
-  const analysis = compareCandidates(runs, options);
+  const productionRunId = options.evidence?.production?.runId;
+  const analysis = compareCandidates(runs, { ...options, productionRunId });
+  const noise = noiseTests(runs, options.goals, {
+    aggregate: options.aggregate,
+    productionRunId,
+  });
   const gate = evaluateGates(
     judgedCandidates(runs.candidates, analysis.comparisons),
-    { counts, options: options.gates },
+    {
+      counts,
+      options: options.gates,
+      noise,
+      evidence: options.evidence === undefined ? undefined : {
+        baselines: runs.baselines,
+        records: options.evidence,
+        directions: new Map(
+          options.goals.map((goal) => [goal.metric, goal.direction]),
+        ),
+      },
+    },
   );
-  return { runs, counts, analysis, gate };
+  return { runs, counts, analysis, gate, noise };
 }
 
 /**

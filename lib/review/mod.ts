@@ -72,4 +72,14 @@ export {
   type Threshold,
   type Tolerance,
 } from "./gates.ts";
+export { convergenceProblem } from "./convergence.ts";
+export { type GroupStats, type WelchResult, welchTest } from "./welch_test.ts";
+export type { NoiseTest } from "./noise.ts";
+export type {
+  ExpectedData,
+  ProductionBaseline,
+  RunEvidence,
+} from "./evidence.ts";
 export type { WandbRun } from "../wandb/run.ts";
+export type { HistoryPoint } from "../wandb/sampled_history.ts";
+export type { ArtifactVersion } from "../wandb/artifact.ts";

@@ -53,6 +53,11 @@ export interface WandbRun {
    * `bigint`); empty when W&B gave a null summary or it was not asked for.
    */
   summary: Record<string, unknown>;
+  /**
+   * Where the run lives when it is not in the reviewed project: a production
+   * baseline logged elsewhere. Absent for the reviewed project's runs.
+   */
+  location?: { entity: string; project: string };
 }
 
 /**

@@ -1,34 +1,33 @@
 /**
- * The resolvers of the fake W&B schema: projects, filtered and ordered run pages, and runs as W&B serves them.
+ * The resolvers of the fake W&B schema: projects, filtered and ordered run pages, runs as W&B serves them
+ * (history and artifact lineage included), artifact memberships, entities and organisations.
  *
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import {
+  type ArtifactContext,
+  inputArtifactsOf,
+  outputArtifactsOf,
+  presentArtifact,
+  presentMembership,
+} from "./_artifact_resolvers.ts";
+import {
+  findArtifactById,
+  findMembership,
+  findProject,
+} from "./_artifact_store.ts";
+import { entityFacts, organizationsOfUser } from "./_entities.ts";
+import { BadRequestError } from "./_errors.ts";
+import { historyKeysOf, parseHistorySpec, sampleHistory } from "./_history.ts";
+import { encodeBase64, pageOf } from "./_paging.ts";
 import { compileFilter, FilterError, parseTime } from "./filters.ts";
-import type { FakeProject, FakeRun } from "./server.ts";
+import type { FakeOrganization, FakeProject, FakeRun } from "./server.ts";
 
-/** A request W&B refuses for a reason other than its filter (a bad cursor, order, page size or projection key). */
-export class BadRequestError extends Error {
-  /** The HTTP status to answer with. */
-  readonly status = 400;
-
-  /**
-   * Creates the error for a refused request.
-   *
-   * @param message The error message.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "BadRequestError";
-  }
-}
+export { BadRequestError };
 
 /** The SDK version the fake claims in each run's `_wandb` config entry. */
 const CLI_VERSION = "0.21.0";
-
-/** The page size W&B uses when `first` is not given. */
-const DEFAULT_PAGE_SIZE = 50;
 
 /** The user every run without one, and the viewer, is attributed to. */
 const FAKE_USER = { name: "Fake User", username: "fake-user" };
@@ -43,23 +42,31 @@ interface RunsArgs {
 
 /** The GraphQL root value: the resolvers of `Query`. */
 export interface RootValue {
-  /** `Query.project`: the project, or `null` when unknown. */
+  /** `Query.project`: the project, or `null` when unknown or hidden from the key. */
   project(args: { name: string; entityName: string }): object | null;
   /** `Query.viewer`: the user the API key belongs to. */
   viewer(): object;
+  /** `Query.entity`: the entity, or `null` when unknown. */
+  entity(args: { name: string }): object | null;
+  /** `Query.artifact`: the artifact with this global id, or `null`. */
+  artifact(args: { id: string }): object | null;
 }
 
-/** How the resolvers page. */
+/** How the resolvers page, sample and look up organisations. */
 export interface RootValueOptions {
-  /** The most runs one page serves, whatever `first` asks; no cap when absent. */
+  /** The most items one page serves, whatever `first` asks; no cap when absent. */
   maxPageSize?: number;
+  /** Returns the organisations as they are at the time of each query; none when absent. */
+  organizations?: () => FakeOrganization[];
+  /** The random source picking and shuffling sampled history rows; `Math.random` when absent. */
+  random?: () => number;
 }
 
 /**
  * Builds the GraphQL root value over a live list of projects.
  *
  * @param projects Returns the projects as they are at the time of each query.
- * @param options The page cap.
+ * @param options The page cap, the organisations and the random source.
  * @returns The root value for `execute`.
  * @throws {RangeError} when `maxPageSize` is not a positive integer.
  */
@@ -76,26 +83,109 @@ export function createRootValue(
       `Cannot start the fake W&B: maxPageSize must be a positive integer, got ${maxPageSize}`,
     );
   }
+  const presenter = () =>
+    new Presenter({
+      projects: projects(),
+      organizations: options.organizations?.() ?? [],
+      maxPageSize,
+      random: options.random ?? Math.random,
+    });
   return {
     project({ name, entityName }: { name: string; entityName: string }) {
-      const all = projects();
-      const project = all.find((candidate) =>
-        candidate.entity === entityName && candidate.name === name
-      );
-      return project === undefined
-        ? null
-        : presentProject(project, all.indexOf(project) + 1, maxPageSize);
+      const present = presenter();
+      const project = findProject(present.projects, {
+        entity: entityName,
+        project: name,
+      });
+      return project === undefined ? null : present.project(project);
     },
     viewer() {
-      const entity = projects()[0]?.entity ?? FAKE_USER.username;
-      return {
-        id: encodeBase64(`User:${entity}`),
-        name: FAKE_USER.name,
-        username: entity,
-        entity,
-      };
+      const present = presenter();
+      const entity = present.projects[0]?.entity ?? FAKE_USER.username;
+      return present.user(entity, FAKE_USER.name);
+    },
+    entity({ name }: { name: string }) {
+      return presenter().entity(name);
+    },
+    artifact({ id }: { id: string }) {
+      const present = presenter();
+      const artifact = findArtifactById(present.projects, id);
+      return artifact === null ? null : presentArtifact(present, artifact);
     },
   };
+}
+
+/** What one query sees: the stored data at its start, the page cap and the random source. */
+interface PresenterOptions {
+  projects: readonly FakeProject[];
+  organizations: readonly FakeOrganization[];
+  maxPageSize?: number;
+  random: () => number;
+}
+
+/** Serves stored projects, runs, users and entities as W&B's GraphQL types, for one query. */
+class Presenter implements ArtifactContext {
+  readonly projects: readonly FakeProject[];
+  readonly organizations: readonly FakeOrganization[];
+  readonly maxPageSize?: number;
+  readonly random: () => number;
+
+  constructor(options: PresenterOptions) {
+    this.projects = options.projects;
+    this.organizations = options.organizations;
+    this.maxPageSize = options.maxPageSize;
+    this.random = options.random;
+  }
+
+  /** `Project`, or `null` for a project hidden from the key. */
+  project(project: FakeProject): object | null {
+    if (project.hiddenFromKey) return null;
+    return presentProject(this, project);
+  }
+
+  /** `Run` (typed for unions), or `null` for a null node or a run in a hidden project. */
+  run(run: FakeRun, project: FakeProject): object | null {
+    if (run.nullNode || project.hiddenFromKey) return null;
+    return presentRun(this, run, project);
+  }
+
+  /** `User` (typed for unions), its personal entity named after it. */
+  user(username: string, name: string = username): object {
+    return {
+      __typename: "User",
+      id: encodeBase64(`User:${username}`),
+      name,
+      username,
+      entity: username,
+      organizations: () =>
+        organizationsOfUser(username, this.organizations).map((
+          organization,
+        ) => this.organization(organization)),
+    };
+  }
+
+  /** `Entity`, or `null` for an entity the fake does not know. */
+  entity(name: string): object | null {
+    const facts = entityFacts(name, this);
+    if (facts === null) return null;
+    return {
+      id: encodeBase64(`Entity:${name}`),
+      name,
+      organization: facts.organization === null
+        ? null
+        : this.organization(facts.organization),
+      user: facts.userOrganizations === null ? null : this.user(name),
+    };
+  }
+
+  /** `Organization`. */
+  organization(organization: FakeOrganization): object {
+    return {
+      id: encodeBase64(`Organization:${organization.name}`),
+      name: organization.name,
+      orgEntity: () => this.entity(organization.orgEntity),
+    };
+  }
 }
 
 /** The runs of `project` matching `filters`, sorted by `order`; ties keep the project's order. */
@@ -120,49 +210,43 @@ function matchingRuns(
     .map(({ run }) => run);
 }
 
-function presentProject(
-  project: FakeProject,
-  projectId: number,
-  maxPageSize = Infinity,
-) {
+function presentProject(presenter: Presenter, project: FakeProject) {
   return {
     id: encodeBase64(`Project:v1:${project.name}:${project.entity}`),
     name: project.name,
     entityName: project.entity,
+    entity: () => presenter.entity(project.entity),
     runCount: ({ filters }: { filters?: unknown }) => {
       const matches = compileFilter(parseFilters(filters));
       return project.runs.filter((run) => matches(run)).length;
     },
     runs({ filters, after, first, order }: RunsArgs) {
-      const asked = first ?? DEFAULT_PAGE_SIZE;
-      if (asked < 0) {
-        throw new BadRequestError(
-          `Cannot page runs: first must not be negative, got ${asked}`,
-        );
-      }
-      // A capped server serves fewer runs than asked; pageInfo says there are more.
-      const pageSize = Math.min(asked, maxPageSize);
-      const runs = matchingRuns(project, filters, order);
-      const start = after === undefined || after === null
-        ? 0
-        : decodeCursor(after) + 1;
-      const edges = runs.slice(start, start + pageSize).map((run, offset) => ({
-        node: run.nullNode ? null : presentRun(run, project, projectId),
-        cursor: encodeCursor(start + offset),
-      }));
+      const page = pageOf(matchingRuns(project, filters, order), {
+        after,
+        first,
+        maxPageSize: presenter.maxPageSize,
+        what: "runs",
+      });
       return {
-        edges,
+        edges: page.items.map(({ item, cursor }) => ({
+          node: presenter.run(item, project),
+          cursor,
+        })),
         pageInfo: {
-          endCursor: edges.at(-1)?.cursor ?? null,
-          hasNextPage: start + pageSize < runs.length,
+          endCursor: page.endCursor,
+          hasNextPage: page.hasNextPage,
         },
       };
     },
     run({ name }: { name: string }) {
       const run = project.runs.find((candidate) => candidate.name === name);
-      return run === undefined || run.nullNode
+      return run === undefined ? null : presenter.run(run, project);
+    },
+    artifactCollectionMembership({ name }: { name: string }) {
+      const membership = findMembership(presenter.projects, project, name);
+      return membership === null
         ? null
-        : presentRun(run, project, projectId);
+        : presentMembership(presenter, membership);
     },
   };
 }
@@ -171,14 +255,20 @@ function presentProject(
  * Serves a run the way W&B does: config wrapped in `{value}`, summaries as JSON text, and the fields the
  * stored run sets to `null` as null.
  *
+ * @param presenter The query's presenter.
  * @param run The stored run.
  * @param project The project holding it.
- * @param projectId The project's numeric id.
  * @returns The GraphQL `Run` source object.
  */
-function presentRun(run: FakeRun, project: FakeProject, projectId: number) {
+function presentRun(
+  presenter: Presenter,
+  run: FakeRun,
+  project: FakeProject,
+) {
   const user = run.user ?? FAKE_USER;
+  const owner = { run, project };
   return {
+    __typename: "Run",
     id: encodeBase64(`Run:v1:${run.name}:${project.name}:${project.entity}`),
     name: run.name,
     displayName: run.displayName,
@@ -191,12 +281,25 @@ function presentRun(run: FakeRun, project: FakeProject, projectId: number) {
         ? null
         : toWandbJson(pick(run.summaryMetrics ?? {}, keys)),
     systemMetrics: toWandbJson(run.systemMetrics ?? {}),
-    historyKeys: {
-      keys: {},
-      lastStep: typeof run.summaryMetrics?._step === "number"
-        ? run.summaryMetrics._step
-        : 0,
-    },
+    historyKeys: () =>
+      run.history === undefined
+        ? {
+          keys: {},
+          lastStep: typeof run.summaryMetrics?._step === "number"
+            ? run.summaryMetrics._step
+            : 0,
+        }
+        : historyKeysOf(run.history),
+    historyLineCount: run.history?.length ?? null,
+    sampledHistory: ({ specs }: { specs: unknown[] }) =>
+      specs.map((spec, index) => parseHistorySpec(spec, index)).map((spec) =>
+        sampleHistory(run.history ?? [], spec, presenter.random)
+      ),
+    inputArtifacts: (args: { after?: string | null; first?: number | null }) =>
+      inputArtifactsOf(presenter, owner, args),
+    outputArtifacts: (args: { after?: string | null; first?: number | null }) =>
+      outputArtifactsOf(presenter, owner, args),
+    project: () => presenter.project(project),
     commit: run.commit ?? null,
     description: run.description ?? null,
     notes: run.notes ?? null,
@@ -205,13 +308,8 @@ function presentRun(run: FakeRun, project: FakeProject, projectId: number) {
     sweepName: run.sweepName ?? null,
     createdAt: run.createdAt,
     heartbeatAt: run.heartbeatAt ?? run.createdAt,
-    user: {
-      id: encodeBase64(`User:${user.username}`),
-      name: user.name,
-      username: user.username,
-      entity: user.username,
-    },
-    projectId,
+    user: presenter.user(user.username, user.name),
+    projectId: presenter.projects.indexOf(project) + 1,
   };
 }
 
@@ -330,23 +428,4 @@ function orderRank(value: unknown): number {
   return ({ boolean: 1, number: 2, string: 3 } as Record<string, number>)[
     typeof value
   ] ?? 4;
-}
-
-/** The cursor of the run at `index` of a result list: `base64("arrayconnection:<index>")`. */
-function encodeCursor(index: number): string {
-  return encodeBase64(`arrayconnection:${index}`);
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^arrayconnection:(\d+)$/.exec(
-    Buffer.from(cursor, "base64").toString("utf8"),
-  );
-  if (match === null) {
-    throw new BadRequestError(`Cannot page runs: invalid cursor "${cursor}"`);
-  }
-  return Number(match[1]);
-}
-
-function encodeBase64(text: string): string {
-  return Buffer.from(text, "utf8").toString("base64");
 }

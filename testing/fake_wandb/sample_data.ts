@@ -1,11 +1,35 @@
 /**
  * Demo data for the fake W&B server: the seed README's example project, grown to cover every case the action
- * must handle, and generated runs for paging tests.
+ * must handle (training curves, the datasets each run used and the model each finished run logged included),
+ * the organisation owning a model registry whose aliases lead back to runs, and generated runs for paging
+ * tests.
+ *
+ * To serve all of it, start the fake with {@link demoWandbOptions}:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEMO_ORG_ENTITY, DEMO_REGISTRY_PROJECT, demoWandbOptions } from "./sample_data.ts";
+ * import { startFakeWandb } from "./server.ts";
+ *
+ * const fake = startFakeWandb({ ...demoWandbOptions(), port: 0 });
+ * assert.ok(fake.projects.some((project) =>
+ *   project.entity === DEMO_ORG_ENTITY && project.name === DEMO_REGISTRY_PROJECT
+ * ));
+ * await fake.close();
+ * ```
  *
  * @module
  */
 
-import type { FakeProject, FakeRun } from "./server.ts";
+import { curveHistory, fakeDigest, type MetricCurve } from "./_demo_curves.ts";
+import type {
+  FakeArtifactSequence,
+  FakeArtifactUse,
+  FakeOrganization,
+  FakeProject,
+  FakeRun,
+  FakeWandbOptions,
+} from "./server.ts";
 
 /** The demo entity (the seed's `github/predict-issue-labels`). */
 export const DEMO_ENTITY = "github";
@@ -26,6 +50,48 @@ export const DEMO_SECONDARY_SHA = "9a4c2e7f1b3d5a6c8e0f2b4d6a8c0e1f3b5d7a90";
 export const DEMO_API_KEY = "demo-5f0c7a9e2b4d6f81a3c5e7092b4d6f8a1c3e5f70";
 
 const DEMO_USER = { name: "GitHub Actions", username: "github" };
+
+/** The demo organisation's display name. */
+export const DEMO_ORG_NAME = "GitHub";
+
+/** The org entity of {@link DEMO_ORG_NAME}: owner of the registry project. */
+export const DEMO_ORG_ENTITY = "github-org";
+
+/** A member's personal entity in {@link DEMO_ORG_NAME}; it also created the hand-tuned model. */
+export const DEMO_MEMBER_ENTITY = "octocat";
+
+/** The demo's W&B Registry project, owned by {@link DEMO_ORG_ENTITY}. */
+export const DEMO_REGISTRY_PROJECT = "wandb-registry-model";
+
+/** The registry collection (a portfolio of `model` artifacts) in {@link DEMO_REGISTRY_PROJECT}. */
+export const DEMO_REGISTRY_COLLECTION = "issue-labeler";
+
+/** The registry alias of the model in production. */
+export const DEMO_PRODUCTION_ALIAS = "production";
+
+/** The run that logged the production model: gentle-fire-8, tagged `reference`, not `baseline`. */
+export const DEMO_PRODUCTION_RUN = "j5x2m8cw";
+
+/** The registry alias of a model uploaded by a user, not logged by a run. */
+export const DEMO_MANUAL_ALIAS = "manual";
+
+/** The registry alias of a model whose run lives in {@link DEMO_ARCHIVE_PROJECT}, hidden from the demo key. */
+export const DEMO_ARCHIVED_ALIAS = "archived";
+
+/** The registry alias of the candidate model being staged: proud-star-9's, which overfits. */
+export const DEMO_STAGING_ALIAS = "staging";
+
+/** A project of {@link DEMO_ENTITY} the demo key cannot read, holding the archived model's run. */
+export const DEMO_ARCHIVE_PROJECT = "issue-labels-archive";
+
+/** The run in {@link DEMO_ARCHIVE_PROJECT} that logged the archived model. */
+export const DEMO_ARCHIVE_RUN = "a7rc9kd2";
+
+/** The run whose `val_loss` falls then rises again in its last third: proud-star-9. */
+export const DEMO_OVERFITTING_RUN = "v6q1n4ts";
+
+/** The run that used the stale training set `issues-train:v0`: happy-frog-3. */
+export const DEMO_STALE_DATA_RUN = "15u8cbod";
 
 /** A finished run's bookkeeping summary entries. */
 function finishedSummary(step: number, runtime: number, timestamp: number) {
@@ -54,6 +120,18 @@ function finishedSummary(step: number, runtime: number, timestamp: number) {
  * | `h8r3e6ou` | lively-dew-10 | finished | | other | nothing |
  * | `c4d7g2ms` | wild-field-11 | failed | test | none | nothing |
  *
+ * History: every run with metrics has rows from step 0 to its summary `_step` (50 rows for the finished runs,
+ * 10 for dashing-leaf-4), `loss`/`acc` every step, `val_loss`/`val_acc` every other step and at the last,
+ * the last row equal to the summary; misty-moon-6's loss goes to `Infinity` then `NaN`; proud-star-9's
+ * `val_loss` falls, then rises in its last third. wild-field-11 logged nothing.
+ *
+ * Artifacts: datasets `issues-train` (v0, v1 `latest`), `issues-test` (v0 `latest`), `glove-embeddings`
+ * (`embeddings`, v0 to v2, v2 `latest`), uploaded by the user `github`; `model-<run id>` v0 `latest` logged by
+ * each finished run; `issue-labeler-hand-tuned` v0 uploaded by {@link DEMO_MEMBER_ENTITY}. Used: the standard
+ * inputs are `issues-train:v1`, `issues-test:v0`, `glove-embeddings:v2`; happy-frog-3 used `issues-train:v0`
+ * and `issues-test:v0`; gentle-fire-8 and lively-dew-10 `issues-train:v1` and `issues-test:v0`;
+ * wild-field-11 nothing.
+ *
  * @returns A fresh copy each call, so tests may edit it.
  */
 export function demoProject(): FakeProject {
@@ -74,7 +152,7 @@ export function demoProject(): FakeProject {
         loss: 0.44147372245788574,
         val_acc: 0.375,
         val_loss: 1.0953259468078613,
-        ...finishedSummary(9, 41.87912368774414, 1582909432),
+        ...finishedSummary(49, 41.87912368774414, 1582909432),
       },
       commit: DEMO_OTHER_SHA,
       createdAt: "2020-02-28T17:03:11",
@@ -92,7 +170,7 @@ export function demoProject(): FakeProject {
         loss: 0.4721580445766449,
         val_acc: 0.625,
         val_loss: 1.0712043046951294,
-        ...finishedSummary(9, 39.51067590713501, 1583055187),
+        ...finishedSummary(49, 39.51067590713501, 1583055187),
       },
       description: "Baseline trained by hand, before github_sha was logged",
       createdAt: "2020-03-01T09:32:27",
@@ -110,7 +188,7 @@ export function demoProject(): FakeProject {
         loss: 0.6051486134529114,
         val_acc: 0.5,
         val_loss: 1.0803697109222412,
-        ...finishedSummary(9, 44.62135577201843, 1583226101),
+        ...finishedSummary(49, 44.62135577201843, 1583226101),
       },
       description:
         'Re-run of the baseline, "frozen" embeddings\nsecond line of the description',
@@ -131,7 +209,7 @@ export function demoProject(): FakeProject {
         val_acc: 1,
         val_loss: 1.0541656017303467,
         eval: { f1: 0.8812154696132597 },
-        ...finishedSummary(9, 43.25040578842163, 1583226412),
+        ...finishedSummary(49, 43.25040578842163, 1583226412),
       },
       commit: DEMO_SHA,
       createdAt: "2020-03-03T09:06:08",
@@ -224,7 +302,7 @@ export function demoProject(): FakeProject {
         loss: 0.3907356560230255,
         val_acc: 0.75,
         val_loss: 0.9927386045455933,
-        ...finishedSummary(9, 61.03350591659546, 1583227600),
+        ...finishedSummary(49, 61.03350591659546, 1583227600),
       },
       notes: "Current production model",
       commit: DEMO_OTHER_SHA,
@@ -249,7 +327,7 @@ export function demoProject(): FakeProject {
         loss: 0.5132960081100464,
         val_acc: 0.875,
         val_loss: 1.0227680206298828,
-        ...finishedSummary(9, 44.09918284416199, 1583227960),
+        ...finishedSummary(49, 44.09918284416199, 1583227960),
       },
       commit: DEMO_SHA,
       createdAt: "2020-03-03T09:31:55",
@@ -270,7 +348,7 @@ export function demoProject(): FakeProject {
         loss: 0.9011822938919067,
         val_acc: 0.25,
         val_loss: 1.3011599779129028,
-        ...finishedSummary(9, 30.7431435585022, 1583228315),
+        ...finishedSummary(49, 30.7431435585022, 1583228315),
       },
       commit: DEMO_OTHER_SHA,
       createdAt: "2020-03-03T09:38:05",
@@ -289,7 +367,356 @@ export function demoProject(): FakeProject {
       user: DEMO_USER,
     },
   ];
-  return { entity: DEMO_ENTITY, name: DEMO_PROJECT, runs };
+  for (const run of runs) {
+    const history = demoHistory(run);
+    if (history !== undefined) run.history = history;
+    const used = DEMO_INPUTS[run.name];
+    if (used !== undefined) {
+      run.usedArtifacts = used.map((name) => demoArtifactUse(name));
+    }
+  }
+  return {
+    entity: DEMO_ENTITY,
+    name: DEMO_PROJECT,
+    runs,
+    artifactCollections: [
+      ...demoDatasets(),
+      ...runs.filter((run) => run.state === "finished").map((run) =>
+        modelLoggedBy(run)
+      ),
+      {
+        kind: "sequence",
+        name: "issue-labeler-hand-tuned",
+        type: "model",
+        versions: [{
+          digest: fakeDigest("issue-labeler-hand-tuned:v0"),
+          aliases: ["latest"],
+          createdAt: "2020-03-04T08:30:00",
+          createdBy: { user: DEMO_MEMBER_ENTITY },
+          description: "Rules tuned by hand on top of dandy-river-1's model",
+          size: 48_211_904,
+          fileCount: 3,
+        }],
+      },
+    ],
+  };
+}
+
+/** The standard inputs of a training run. */
+const STANDARD_INPUTS = [
+  "issues-train:v1",
+  "issues-test:v0",
+  "glove-embeddings:v2",
+];
+
+/** The artifacts each demo run used, by run id (`<collection>:v<N>` in the demo project). */
+const DEMO_INPUTS: Record<string, string[]> = {
+  cqigzoxc: STANDARD_INPUTS,
+  p9f3k7ra: STANDARD_INPUTS,
+  "15u8cbod": ["issues-train:v0", "issues-test:v0"],
+  e6lo523p: STANDARD_INPUTS,
+  k3m9p2xq: STANDARD_INPUTS,
+  w2h7d5qe: STANDARD_INPUTS,
+  t4n8b1zv: STANDARD_INPUTS,
+  j5x2m8cw: ["issues-train:v1", "issues-test:v0"],
+  v6q1n4ts: STANDARD_INPUTS,
+  h8r3e6ou: ["issues-train:v1", "issues-test:v0"],
+};
+
+/** A use of `<collection>:v<N>` of the demo project. */
+function demoArtifactUse(name: string): FakeArtifactUse {
+  const [collection, version] = name.split(":v");
+  return {
+    entity: DEMO_ENTITY,
+    project: DEMO_PROJECT,
+    collection,
+    version: Number(version),
+  };
+}
+
+/** The demo project's datasets and embeddings, uploaded by the user `github`. */
+function demoDatasets(): FakeArtifactSequence[] {
+  const version = (
+    label: string,
+    createdAt: string,
+    extra: { aliases?: string[]; rows?: number; size: number },
+  ) => ({
+    digest: fakeDigest(label),
+    aliases: extra.aliases ?? [],
+    createdAt,
+    createdBy: { user: DEMO_USER.username },
+    metadata: extra.rows === undefined ? null : { rows: extra.rows },
+    size: extra.size,
+    fileCount: 1,
+  });
+  return [
+    {
+      kind: "sequence",
+      name: "issues-train",
+      type: "dataset",
+      versions: [
+        version("issues-train:v0", "2020-02-20T10:00:00", {
+          rows: 1200,
+          size: 1_482_113,
+        }),
+        version("issues-train:v1", "2020-02-27T16:40:00", {
+          aliases: ["latest"],
+          rows: 1340,
+          size: 1_655_902,
+        }),
+      ],
+    },
+    {
+      kind: "sequence",
+      name: "issues-test",
+      type: "dataset",
+      versions: [
+        version("issues-test:v0", "2020-02-20T10:05:00", {
+          aliases: ["latest"],
+          rows: 8,
+          size: 10_377,
+        }),
+      ],
+    },
+    {
+      kind: "sequence",
+      name: "glove-embeddings",
+      type: "embeddings",
+      versions: [
+        version("glove-embeddings:v0", "2020-01-15T12:00:00", {
+          size: 68_745_012,
+        }),
+        version("glove-embeddings:v1", "2020-02-02T12:00:00", {
+          size: 68_745_012,
+        }),
+        version("glove-embeddings:v2", "2020-02-18T12:00:00", {
+          aliases: ["latest"],
+          size: 68_745_012,
+        }),
+      ],
+    },
+  ];
+}
+
+/** The model a finished run logged at its end: `model-<run id>` v0, alias `latest`. */
+function modelLoggedBy(run: FakeRun): FakeArtifactSequence {
+  return {
+    kind: "sequence",
+    name: `model-${run.name}`,
+    type: "model",
+    versions: [{
+      digest: fakeDigest(`model-${run.name}:v0`),
+      aliases: ["latest"],
+      createdAt: run.heartbeatAt ?? run.createdAt,
+      createdBy: { run: run.name },
+      metadata: { num_layers: run.config?.num_layers },
+      size: 48_000_000 + 1_000_000 * Number(run.config?.num_layers ?? 0),
+      fileCount: 2,
+    }],
+  };
+}
+
+/**
+ * A demo run's history, built from its summary: `undefined` for a run that logged no metric. misty-moon-6's
+ * loss is written out (it diverges); proud-star-9's `val_loss` turns back up; runs that stopped early (not
+ * finished) still fall steeply.
+ */
+function demoHistory(run: FakeRun): Record<string, unknown>[] | undefined {
+  const summary = run.summaryMetrics ?? {};
+  const step = summary._step as number;
+  const runtime = summary._runtime as number;
+  const timestamp = summary._timestamp as number | undefined;
+  if (run.name === "w2h7d5qe") {
+    const start = timestamp! - runtime;
+    return [
+      {
+        _step: 0,
+        _runtime: 3.1,
+        _timestamp: start + 3.1,
+        acc: 0.328358,
+        loss: 2.871302,
+      },
+      {
+        _step: 1,
+        _runtime: 6.4,
+        _timestamp: start + 6.4,
+        acc: 0.208955,
+        loss: Infinity,
+      },
+      {
+        _step: 2,
+        _runtime: runtime,
+        _timestamp: timestamp,
+        acc: summary.acc,
+        loss: summary.loss,
+      },
+    ];
+  }
+  const metrics: Record<string, MetricCurve> = {};
+  const final = (key: string) => summary[key] as number;
+  if (typeof summary.loss === "number") {
+    metrics.loss = { start: 1.12, final: final("loss") };
+  }
+  if (typeof summary.acc === "number") {
+    metrics.acc = { start: 0.34, final: final("acc") };
+  }
+  if (typeof summary.val_loss === "number") {
+    metrics.val_loss = {
+      start: Math.max(1.12, final("val_loss") + 0.06),
+      final: final("val_loss"),
+      every: 2,
+    };
+  }
+  if (typeof summary.val_acc === "number") {
+    metrics.val_acc = {
+      start: Math.min(0.25, final("val_acc") - 0.125),
+      final: final("val_acc"),
+      every: 2,
+      quantum: 0.125,
+    };
+  }
+  if (Object.keys(metrics).length === 0) return undefined;
+  if (run.name === DEMO_OVERFITTING_RUN) {
+    metrics.val_loss = {
+      ...metrics.val_loss,
+      turnAt: 0.62,
+      turnValue: final("val_loss") - 0.09,
+    };
+  }
+  return curveHistory({
+    lastStep: step,
+    metrics,
+    runtime,
+    timestamp,
+    rate: run.state === "finished" ? 6 : 2,
+    seed: run.name,
+    lastRowExtras: summary.eval === undefined ? {} : { eval: summary.eval },
+  });
+}
+
+/**
+ * A project of {@link DEMO_ENTITY} hidden from the demo key ({@link DEMO_ARCHIVE_PROJECT}): one old finished
+ * run, {@link DEMO_ARCHIVE_RUN} (old-owl-1), and the model it logged, linked in the registry as
+ * {@link DEMO_ARCHIVED_ALIAS}.
+ *
+ * @returns A fresh copy each call.
+ */
+export function demoArchiveProject(): FakeProject {
+  const run: FakeRun = {
+    name: DEMO_ARCHIVE_RUN,
+    displayName: "old-owl-1",
+    state: "finished",
+    tags: ["baseline"],
+    config: { learning_rate: 0.001, num_layers: 2 },
+    summaryMetrics: {
+      acc: 0.8731343150138855,
+      loss: 0.5890271663665771,
+      val_acc: 0.5,
+      val_loss: 1.1042883396148682,
+      ...finishedSummary(29, 35.2, 1573567365),
+    },
+    createdAt: "2019-11-12T14:02:10",
+    heartbeatAt: "2019-11-12T14:02:45",
+    user: DEMO_USER,
+  };
+  run.history = demoHistory(run);
+  return {
+    entity: DEMO_ENTITY,
+    name: DEMO_ARCHIVE_PROJECT,
+    hiddenFromKey: true,
+    runs: [run],
+    artifactCollections: [modelLoggedBy(run)],
+  };
+}
+
+/**
+ * The registry project {@link DEMO_ORG_ENTITY}/{@link DEMO_REGISTRY_PROJECT}: the portfolio
+ * {@link DEMO_REGISTRY_COLLECTION} (type `model`), each version a link to a model logged elsewhere:
+ *
+ * | registry version | aliases | source | created by |
+ * |---|---|---|---|
+ * | v0 | | `github/predict-issue-labels/model-cqigzoxc:v0` | run dandy-river-1 |
+ * | v1 | `production` | `github/predict-issue-labels/model-j5x2m8cw:v0` | run gentle-fire-8 ({@link DEMO_PRODUCTION_RUN}) |
+ * | v2 | `manual` | `github/predict-issue-labels/issue-labeler-hand-tuned:v0` | user {@link DEMO_MEMBER_ENTITY} |
+ * | v3 | `archived` | `github/issue-labels-archive/model-a7rc9kd2:v0` | a run the key cannot read (null) |
+ * | v4 | `staging`, `latest` | `github/predict-issue-labels/model-v6q1n4ts:v0` | run proud-star-9 |
+ *
+ * Serve it with {@link demoProject} and {@link demoArchiveProject} (its links point there) and
+ * {@link demoOrganizations} (its owner must be an org entity): {@link demoWandbOptions} does.
+ *
+ * @returns A fresh copy each call.
+ */
+export function demoRegistryProject(): FakeProject {
+  const link = (project: string, collection: string, aliases: string[]) => ({
+    source: { entity: DEMO_ENTITY, project, collection, version: 0 },
+    aliases,
+  });
+  return {
+    entity: DEMO_ORG_ENTITY,
+    name: DEMO_REGISTRY_PROJECT,
+    runs: [],
+    artifactCollections: [{
+      kind: "portfolio",
+      name: DEMO_REGISTRY_COLLECTION,
+      type: "model",
+      versions: [
+        link(DEMO_PROJECT, "model-cqigzoxc", []),
+        link(DEMO_PROJECT, `model-${DEMO_PRODUCTION_RUN}`, [
+          DEMO_PRODUCTION_ALIAS,
+        ]),
+        link(DEMO_PROJECT, "issue-labeler-hand-tuned", [DEMO_MANUAL_ALIAS]),
+        link(DEMO_ARCHIVE_PROJECT, `model-${DEMO_ARCHIVE_RUN}`, [
+          DEMO_ARCHIVED_ALIAS,
+        ]),
+        link(DEMO_PROJECT, `model-${DEMO_OVERFITTING_RUN}`, [
+          DEMO_STAGING_ALIAS,
+          "latest",
+        ]),
+      ],
+    }],
+  };
+}
+
+/**
+ * The demo organisation: {@link DEMO_ORG_NAME}, org entity {@link DEMO_ORG_ENTITY}, team entity
+ * {@link DEMO_ENTITY}, member {@link DEMO_MEMBER_ENTITY}.
+ *
+ * @returns A fresh copy each call.
+ */
+export function demoOrganizations(): FakeOrganization[] {
+  return [{
+    name: DEMO_ORG_NAME,
+    orgEntity: DEMO_ORG_ENTITY,
+    teamEntities: [DEMO_ENTITY],
+    userEntities: [DEMO_MEMBER_ENTITY],
+  }];
+}
+
+/**
+ * Everything the demo serves, as options for `startFakeWandb`: {@link demoProject} (first, so the viewer is
+ * {@link DEMO_ENTITY}), {@link demoArchiveProject}, {@link demoRegistryProject}, {@link demoOrganizations} and
+ * {@link DEMO_API_KEY}. Add `port`, `latencyMs`, `historySeed` as needed.
+ *
+ * @returns Fresh options each call.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEMO_API_KEY, demoWandbOptions } from "./sample_data.ts";
+ *
+ * const options = demoWandbOptions();
+ * assert.deepEqual(options.apiKeys, [DEMO_API_KEY]);
+ * assert.equal(options.projects.length, 3);
+ * ```
+ */
+export function demoWandbOptions(): Pick<
+  FakeWandbOptions,
+  "projects" | "apiKeys" | "organizations"
+> {
+  return {
+    projects: [demoProject(), demoArchiveProject(), demoRegistryProject()],
+    apiKeys: [DEMO_API_KEY],
+    organizations: demoOrganizations(),
+  };
 }
 
 /** Options of {@link generateRuns}. */

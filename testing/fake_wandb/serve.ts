@@ -12,7 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { DEMO_API_KEY, demoProject } from "./sample_data.ts";
+import { demoWandbOptions } from "./sample_data.ts";
 import { type FakeWandb, startFakeWandb } from "./server.ts";
 
 /** Options of {@link serveDemo}. */
@@ -24,17 +24,15 @@ export interface ServeDemoOptions {
 }
 
 /**
- * Starts the fake W&B server in-process with {@link demoProject} and {@link DEMO_API_KEY}.
+ * Starts the fake W&B server in-process with the demo project, the demo's
+ * organisation, its model registry and an archive project hidden from the
+ * key, and the demo API key ({@link demoWandbOptions}).
  *
  * @param options The port and latency.
  * @returns The running fake; `close()` it when done.
  */
 export function serveDemo(options: ServeDemoOptions = {}): FakeWandb {
-  return startFakeWandb({
-    projects: [demoProject()],
-    apiKeys: [DEMO_API_KEY],
-    ...options,
-  });
+  return startFakeWandb({ ...demoWandbOptions(), ...options });
 }
 
 const USAGE =

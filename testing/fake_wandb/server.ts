@@ -1,7 +1,10 @@
 /**
  * A fake W&B GraphQL server on 127.0.0.1 for tests and demos: the runs you give it, W&B's auth, filters,
  * ordering and offset paging (capped pages on request), the null fields W&B's schema allows, and faults on
- * demand.
+ * demand. It also serves metric history (`Run.sampledHistory`, sampled at random and shuffled, seedable with
+ * `historySeed`), artifact lineage (`Run.inputArtifacts`, `Run.outputArtifacts`), registry look-ups
+ * (`Project.artifactCollectionMembership`, `Artifact.createdBy`) and organisations (`Query.entity`), as
+ * `wandb-api-history-artifacts.md` describes; projects can be hidden from the key (`hiddenFromKey`).
  *
  * @module
  */
@@ -9,6 +12,9 @@
 import { execute, parse, validate } from "graphql";
 import type { DocumentNode, GraphQLError } from "graphql";
 import { Buffer } from "node:buffer";
+import { validateArtifacts } from "./_artifact_store.ts";
+import { validateOrganizations } from "./_entities.ts";
+import { seededRandom, validateHistory } from "./_history.ts";
 import { BadRequestError, createRootValue } from "./_resolvers.ts";
 import { FilterError } from "./filters.ts";
 import { wandbSchema } from "./schema.ts";
@@ -63,16 +69,148 @@ export interface FakeRun {
    * place and cursor but has `node: null`, and `Project.run(name:)` answers null. Filters still see the run.
    */
   nullNode?: boolean;
+  /**
+   * The metric history as logged, oldest first: one row per step, each with a non-negative integer `_step`
+   * (strictly rising), values as logged (`NaN` and infinities allowed; served as W&B's strings). Served by
+   * `Run.sampledHistory`, `Run.historyKeys` and `Run.historyLineCount`. Absent: no history stored
+   * (`sampledHistory` returns empty lists, `historyKeys` falls back to the summary's `_step`,
+   * `historyLineCount` is null).
+   */
+  history?: Record<string, unknown>[];
+  /**
+   * The artifact versions the run used, in `Run.inputArtifacts` order. A reference to a registry (portfolio)
+   * version serves the source artifact it links to, as W&B records the source as the input. (What the run
+   * logged is not stored here: `Run.outputArtifacts` lists the sequence versions whose `createdBy` is the run.)
+   */
+  usedArtifacts?: FakeArtifactUse[];
 }
 
-/** A W&B project: `entity/name` and its runs, in creation order. */
-export interface FakeProject {
-  /** The entity (user or team) owning the project. */
+/** Where an artifact version lives: a collection of a project and the version index in it (`vN`). */
+export interface FakeArtifactRef {
+  /** The entity owning the project. */
   entity: string;
-  /** The project name. */
+  /** The project holding the collection. */
+  project: string;
+  /** The collection (artifact sequence or portfolio) name, e.g. `issues-train`. */
+  collection: string;
+  /** The version index in that collection: `2` for `v2`. */
+  version: number;
+}
+
+/** An artifact version a run used: one edge of `Run.inputArtifacts`. */
+export interface FakeArtifactUse extends FakeArtifactRef {
+  /** `InputArtifactEdge.usedAs`: the names the run used it as; `[]` when absent. */
+  usedAs?: string[];
+  /** Serve this edge with `node: null`, as W&B's schema allows (the edge keeps its place and cursor). */
+  nullNode?: boolean;
+}
+
+/**
+ * Who created an artifact version (`Artifact.createdBy`): a run of the same project by its run id, a user by
+ * username, or nobody known (`null`).
+ */
+export type FakeInitiator = { run: string } | { user: string } | null;
+
+/** One version of an artifact sequence: an artifact as logged. */
+export interface FakeArtifactVersion {
+  /** The checksum of the contents (`Artifact.digest`). */
+  digest: string;
+  /** Aliases in this sequence, e.g. `["latest"]`; none when absent. `latest` is not added for you. */
+  aliases?: string[];
+  /** ISO-8601 creation time. */
+  createdAt: string;
+  /** ISO-8601 update time; null when absent. */
+  updatedAt?: string | null;
+  /** The run (in this project) or user that created it, or `null`. */
+  createdBy: FakeInitiator;
+  /** `COMMITTED` when absent; a `PENDING` version has a null `versionIndex`; `DELETED` ones are not found by name. */
+  state?: "PENDING" | "COMMITTED" | "DELETED";
+  /** `Artifact.description`; null when absent. */
+  description?: string | null;
+  /** `Artifact.metadata`, served as JSON text; null when absent. */
+  metadata?: Record<string, unknown> | null;
+  /** `Artifact.commitHash`; null when absent. */
+  commitHash?: string | null;
+  /** `Artifact.historyStep`; null when absent. */
+  historyStep?: number | null;
+  /** `Artifact.size` in bytes; 0 when absent. */
+  size?: number;
+  /** `Artifact.fileCount`; 0 when absent. */
+  fileCount?: number;
+}
+
+/** One version of a portfolio (a registry collection): a link to a version of an artifact sequence. */
+export interface FakeArtifactLink {
+  /** The linked sequence version (never a portfolio's), in any project. */
+  source: FakeArtifactRef;
+  /** Aliases in this portfolio, e.g. `["production"]`; none when absent. */
+  aliases?: string[];
+}
+
+/** An artifact sequence: the versions logged under one name (`ArtifactSequence`). */
+export interface FakeArtifactSequence {
+  /** A sequence. */
+  kind: "sequence";
+  /** The collection name (letters, digits, `-`, `_`, `.`), unique in its project. */
+  name: string;
+  /** The artifact type, e.g. `dataset`, `model`. */
+  type: string;
+  /** The versions; the position is the version index (`v0` first). */
+  versions: FakeArtifactVersion[];
+}
+
+/** A portfolio: a link collection, as W&B Registry collections are (`ArtifactPortfolio`). */
+export interface FakeArtifactPortfolio {
+  /** A portfolio. */
+  kind: "portfolio";
+  /** The collection name (letters, digits, `-`, `_`, `.`), unique in its project. */
+  name: string;
+  /** The artifact type; every linked version must have it. */
+  type: string;
+  /** The links; the position is the version index in the portfolio. */
+  versions: FakeArtifactLink[];
+}
+
+/** An artifact collection of a project. */
+export type FakeArtifactCollection =
+  | FakeArtifactSequence
+  | FakeArtifactPortfolio;
+
+/** A W&B project: `entity/name`, its runs in creation order, and its artifact collections. */
+export interface FakeProject {
+  /** The entity (user or team) owning the project; an organisation's org entity for a registry. */
+  entity: string;
+  /**
+   * The project name. A W&B Registry is a project named `wandb-registry-<registry>` owned by an org entity
+   * (see {@link FakeOrganization}); the fake refuses one owned by any other entity.
+   */
   name: string;
   /** The runs; their order breaks ties when sorting. */
   runs: FakeRun[];
+  /** The artifact collections; none when absent. */
+  artifactCollections?: FakeArtifactCollection[];
+  /**
+   * The API key cannot read this project: `Query.project` answers null, its runs are null as
+   * `Artifact.createdBy` (unconfirmed in W&B; the fake chooses null), its projects are null as
+   * `ArtifactSequence.project`, and its runs are left out of `Artifact.usedBy`. Its artifacts stay
+   * readable through registry links, as W&B Registry access allows.
+   */
+  hiddenFromKey?: boolean;
+}
+
+/**
+ * A W&B organisation, for `Query.entity`: its display name, its org entity (owning its registries), its team
+ * entities and the personal entities of its members.
+ */
+export interface FakeOrganization {
+  /** The display name, e.g. `GitHub`. */
+  name: string;
+  /** The org entity's name, e.g. `github-org`: owner of the `wandb-registry-*` projects. */
+  orgEntity: string;
+  /** Team entities in the organisation: their `Entity.organization` is this organisation. */
+  teamEntities: string[];
+  /** Members' personal entities: their `Entity.user.organizations` list this organisation. */
+  userEntities?: string[];
 }
 
 /** A way to answer one request wrongly, queued with {@link FakeWandb.failNext}. */
@@ -146,6 +284,16 @@ export interface FakeWandbOptions {
   maxPageSize?: number;
   /** Called as each request arrives, before it is answered, e.g. to insert runs mid-paging. */
   onRequest?: (requestIndex: number, fake: FakeWandb) => void;
+  /**
+   * The organisations `Query.entity` knows; kept live as {@link FakeWandb.organizations}. None when absent
+   * (then every entity owning a project is a team entity of no organisation).
+   */
+  organizations?: FakeOrganization[];
+  /**
+   * Seeds the random source that picks and shuffles `sampledHistory` rows, so a test gets the same rows for
+   * the same requests. Absent: a random seed, so answers differ from server to server as W&B's do.
+   */
+  historySeed?: number;
 }
 
 /** A running fake W&B server. */
@@ -156,6 +304,8 @@ export interface FakeWandb {
   requests: RecordedRequest[];
   /** The projects served; edit them (or replace the list) between or during requests. */
   projects: FakeProject[];
+  /** The organisations `Query.entity` knows; edit them (or replace the list) between requests. */
+  organizations: FakeOrganization[];
   /** Queues faults: each incoming request consumes one, before auth is checked. */
   failNext(...faults: FakeFault[]): void;
   /** Stops the server, releasing hanging and delayed requests. */
@@ -211,10 +361,15 @@ interface GraphQLRequest {
  * ```
  */
 export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
+  validateFakeData(options.projects, options.organizations ?? []);
   const faults: FakeFault[] = [];
   const closing = new AbortController();
   const rootValue = createRootValue(() => fake.projects, {
     maxPageSize: options.maxPageSize,
+    organizations: () => fake.organizations,
+    random: seededRandom(
+      options.historySeed ?? crypto.getRandomValues(new Uint32Array(1))[0],
+    ),
   });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
@@ -225,6 +380,7 @@ export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
     url: `http://127.0.0.1:${server.addr.port}`,
     requests: [],
     projects: options.projects,
+    organizations: options.organizations ?? [],
     failNext: (...next) => void faults.push(...next),
     close() {
       closing.abort();
@@ -345,6 +501,51 @@ export function startFakeWandb(options: FakeWandbOptions): FakeWandb {
   }
 
   return fake;
+}
+
+/**
+ * Checks data for the fake: each run's history, every artifact reference (runs' used artifacts, registry
+ * links), creators' shape, collection and alias names, registry owners and the organisations. `startFakeWandb`
+ * calls it; data edited later, and whether a creator run exists (tests drop demo runs they do not need), are
+ * checked as far as each answer reads them: a dangling reference then answers HTTP 500 naming it.
+ *
+ * @param projects The projects to serve.
+ * @param organizations The organisations to serve.
+ * @throws {Error} At the first inconsistency, naming it (a bug in test data).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateFakeData } from "./server.ts";
+ *
+ * const run = {
+ *   name: "a1b2c3d4", displayName: "r", state: "finished", createdAt: "2026-01-01T00:00:00",
+ *   usedArtifacts: [{ entity: "me", project: "p", collection: "data", version: 0 }],
+ * };
+ * assert.throws(
+ *   () => validateFakeData([{ entity: "me", name: "p", runs: [run] }], []),
+ *   /refers to me\/p\/data:v0, but no such collection exists/,
+ * );
+ * ```
+ */
+export function validateFakeData(
+  projects: readonly FakeProject[],
+  organizations: readonly FakeOrganization[],
+): void {
+  validateOrganizations(organizations);
+  for (const project of projects) {
+    for (const run of project.runs) {
+      if (run.history !== undefined) {
+        validateHistory(
+          run.history,
+          `run ${project.entity}/${project.name}/${run.name}`,
+        );
+      }
+    }
+  }
+  validateArtifacts(
+    projects,
+    new Set(organizations.map((organization) => organization.orgEntity)),
+  );
 }
 
 /** The answer a fault dictates, or `undefined` when the fault (if any) leaves the answer to the server. */

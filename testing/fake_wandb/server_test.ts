@@ -329,7 +329,7 @@ Deno.test("the fake serves config and summaryMetrics as W&B's JSON text", async 
         );
         assert.equal(dashing.acc, 0.8962264060974121);
         assert.deepEqual(dashing.eval, { f1: 0.8812154696132597 });
-        assert.equal(dashing._step, 9);
+        assert.equal(dashing._step, 49);
         const misty = await run("w2h7d5qe", "summaryMetrics");
         assert.match(misty.summaryMetrics, /"loss":"NaN"/);
       },
@@ -371,7 +371,10 @@ Deno.test("the fake serves the other run fields as W&B does, and null for a run 
         'Re-run of the baseline, "frozen" embeddings\nsecond line of the description',
       );
       assert.equal(happy.systemMetrics, "{}");
-      assert.deepEqual(happy.historyKeys, { keys: {}, lastStep: 9 });
+      assert.equal(happy.historyKeys.lastStep, 49);
+      assert.deepEqual(happy.historyKeys.keys.loss, {
+        typeCounts: [{ type: "number", count: 50 }],
+      });
       assert.deepEqual(happy.user, {
         name: "GitHub Actions",
         username: "github",

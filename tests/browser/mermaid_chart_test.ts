@@ -7,30 +7,20 @@
  * Writes a screenshot to `tests/output/mermaid_charts.png`.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-// Full npm specifiers until both packages are in deno.json's imports.
-import type { Browser, BrowserType } from "playwright-core";
-// Imported only so that Deno installs the package; its browser bundle is
-// served from disk below.
-import "mermaid/package.json" with { type: "json" };
 import { compareCandidates } from "../../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../../lib/review/categorise.ts";
 import { markdownReport } from "../../lib/report/markdown.ts";
 import { metricGoals } from "../../lib/review/metric_goals.ts";
 import { countRuns } from "../../lib/review/run_counts.ts";
 import type { WandbRun } from "../../lib/wandb/run.ts";
+import {
+  assertChromiumInstalled,
+  boxesApart,
+  mermaidBlocks,
+  type RenderedCharts,
+  renderMermaidBlocks,
+} from "./_chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-/** The flags that keep Chromium from hanging on this machine's closed network. */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const HOSTILE_NAME = "a|b<img src=x onerror=alert(1)>";
 const SCREENSHOT = new URL("../output/mermaid_charts.png", import.meta.url);
 /**
@@ -44,13 +34,6 @@ const BAR_SELECTOR = 'g.plot > g[class^="bar-plot-"] > rect';
  * the left, one label per row.
  */
 const X_LABEL_SELECTOR = "g.left-axis > g.label > text";
-
-/** The text inside every ```mermaid fenced block of a Markdown document. */
-function mermaidBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```[ \t]*$/gm)].map((
-    match,
-  ) => match[1]);
-}
 
 /** The numbers in a block's `bar [...]` line. */
 function barValues(block: string): number[] {
@@ -151,78 +134,6 @@ function hundredRunReport(): string {
   return reportOf({ candidates, baselines });
 }
 
-/** Renders each chart into its own section; sets `body[data-done]` at the end. */
-const PAGE = `<!doctype html>
-<html>
-<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mermaid charts</title></head>
-<body style="margin: 0; background: white">
-<main id="charts"></main>
-<script src="/mermaid.min.js"></script>
-<script>
-(async function () {
-  var results = [];
-  try {
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
-    var charts = await (await fetch("/charts.json")).json();
-    for (var index = 0; index < charts.length; index++) {
-      var box = document.createElement("section");
-      box.id = "box-" + index;
-      box.style.width = "700px";
-      document.getElementById("charts").append(box);
-      try {
-        var rendered = await mermaid.render("chart-" + index, charts[index]);
-        box.innerHTML = rendered.svg;
-        results.push({ error: null });
-      } catch (error) {
-        results.push({ error: String(error && error.message || error) });
-      }
-    }
-  } catch (error) {
-    results.push({ error: "page: " + String(error && error.message || error) });
-  }
-  window.renderResults = results;
-  document.body.dataset.done = "true";
-})();
-</script>
-</body>
-</html>
-`;
-
-/**
- * Loads playwright-core. On load, its bundled `is-wsl` calls
- * `fs.existsSync("/proc/sys/fs/binfmt_misc/WSLInterop")`; Deno wants
- * `--allow-all` for anything under `/proc` and throws `NotCapable` instead of
- * answering `false`, so for the import that one check answers `false`.
- */
-async function loadChromium(): Promise<BrowserType> {
-  const existsSync = fs.existsSync;
-  fs.existsSync = (path) => {
-    try {
-      return existsSync(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) return false;
-      throw error;
-    }
-  };
-  try {
-    return (await import("playwright-core")).chromium;
-  } finally {
-    fs.existsSync = existsSync;
-  }
-}
-
-async function assertChromiumInstalled() {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new Error(
-      `${CHROMIUM} is missing: this browser test needs Debian's chromium. ` +
-        "Install it with `apt-get update && apt-get install -y chromium`.",
-    );
-  }
-}
-
 Deno.test("the report's Mermaid charts render as bar charts in Chromium", async (t) => {
   await assertChromiumInstalled();
 
@@ -276,80 +187,25 @@ Deno.test("the report's Mermaid charts render as bar charts in Chromium", async 
 });
 
 /**
- * Serves the page, the Mermaid bundle and the charts on 127.0.0.1, opens the
- * page in Chromium and checks every chart; returns the paths the page asked
- * for that it should not have.
+ * Renders the charts in Chromium (700 px wide) and checks every one; returns
+ * the paths the page asked for that it should not have.
  */
-async function renderInChromium(
+function renderInChromium(
   t: Deno.TestContext,
   blocks: readonly string[],
 ): Promise<string[]> {
-  const mermaidJs = await Deno.readFile(
-    new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
+  return renderMermaidBlocks(
+    blocks,
+    { width: 700, screenshot: SCREENSHOT },
+    (rendered) => checkCharts(t, rendered, blocks),
   );
-  const unexpectedRequests: string[] = [];
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/") {
-        return new Response(PAGE, {
-          headers: { "content-type": "text/html; charset=utf-8" },
-        });
-      }
-      if (pathname === "/mermaid.min.js") {
-        return new Response(mermaidJs, {
-          headers: { "content-type": "text/javascript; charset=utf-8" },
-        });
-      }
-      if (pathname === "/charts.json") return Response.json(blocks);
-      unexpectedRequests.push(pathname);
-      return new Response("not found", { status: 404 });
-    },
-  );
-  try {
-    const chromium = await loadChromium();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      timeout: 15_000,
-    });
-    try {
-      await checkCharts(t, browser, server.addr.port, blocks);
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    await server.shutdown();
-  }
-  return unexpectedRequests;
 }
 
 async function checkCharts(
   t: Deno.TestContext,
-  browser: Browser,
-  port: number,
+  { page, results, pageErrors, dialogs }: RenderedCharts,
   blocks: readonly string[],
 ) {
-  const page = await browser.newPage({
-    viewport: { width: 720, height: 600 },
-  });
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  const dialogs: string[] = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForSelector("body[data-done]", { state: "attached" });
-  await Deno.mkdir(new URL(".", SCREENSHOT), { recursive: true });
-  await Deno.writeFile(SCREENSHOT, await page.screenshot({ fullPage: true }));
-  const results = await page.evaluate("window.renderResults") as {
-    error: string | null;
-  }[];
-
   await t.step("Mermaid rendered every chart without an error", () => {
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(results, blocks.map(() => ({ error: null })));
@@ -400,10 +256,10 @@ async function checkCharts(
       for (const [i, a] of boxes.entries()) {
         assert.ok(a !== null && a.width > 0, `label ${i} is drawn`);
         for (const b of boxes.slice(i + 1)) {
-          const apart = a.x + a.width <= b!.x + 0.5 ||
-            b!.x + b!.width <= a.x + 0.5 ||
-            a.y + a.height <= b!.y + 0.5 || b!.y + b!.height <= a.y + 0.5;
-          assert.ok(apart, `labels ${labels[i]} and another overlap`);
+          assert.ok(
+            boxesApart(a, b!),
+            `labels ${labels[i]} and another overlap`,
+          );
         }
       }
     });

@@ -1,0 +1,109 @@
+/**
+ * Outside text made safe for Markdown and Mermaid: escaping for table cells
+ * and links, inline code, URLs and chart labels, and cutting to a length.
+ *
+ * @module
+ */
+
+import { textSize } from "../github/limits.ts";
+
+/**
+ * Escapes outside text for a Markdown table cell or link text: HTML is shown
+ * as text, Markdown punctuation is literal, `|` cannot split the cell, a
+ * newline cannot end the row, and `@user`, `@org/team` and `#123` cannot
+ * notify anyone or link an issue (a zero-width space, `&#8203;`, follows the
+ * `@` or `#`).
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdown } from "@ml-review/wandb-runs/report";
+ * import assert from "node:assert/strict";
+ *
+ * // A run name from W&B, as a table cell that neither splits nor notifies.
+ * assert.equal(`| ${escapeMarkdown("a|b")} |`, "| a\\|b |");
+ * assert.equal(escapeMarkdown("@octocat #12"), "@&#8203;octocat #&#8203;12");
+ * ```
+ *
+ * @param text Text from W&B or the user.
+ * @returns Text that renders as itself.
+ */
+export function escapeMarkdown(text: string): string {
+  // Most names and values hold nothing to escape: one test, not seven passes.
+  if (!MARKDOWN_SPECIAL.test(text)) return text;
+  return text.replace(/[\r\n]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\\`*_{}[\]()|~]/g, (character) => `\\${character}`)
+    .replace(/@|#(?=\d)/g, (character) => `${character}&#8203;`);
+}
+
+/** Every character {@linkcode escapeMarkdown} changes or looks at. */
+const MARKDOWN_SPECIAL = /[\r\n&<>"\\`*_{}[\]()|~@#]/;
+
+/**
+ * Text cut to at most `max` characters (code points, so that no emoji is
+ * split), the last being `…` when it was cut.
+ *
+ * @example
+ * ```ts
+ * import { cutText } from "./markdown_text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(cutText("dashing-leaf-4", 8), "dashing…");
+ * ```
+ *
+ * @param text The text.
+ * @param max The most characters kept.
+ * @returns The text, cut when longer.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max || textSize(text, "characters") <= max) return text;
+  return `${Array.from(text.slice(0, 2 * max)).slice(0, max - 1).join("")}…`;
+}
+
+/**
+ * Text for inside inline code: no backticks, no line breaks, no pipes.
+ *
+ * @param text The text.
+ * @returns The text without them.
+ */
+export function escapeCode(text: string): string {
+  return text.replace(/[`\r\n|]/g, "");
+}
+
+/**
+ * A URL safe inside Markdown's `(...)`.
+ *
+ * @param url The URL.
+ * @returns It with `(`, `)`, `<`, `>` and spaces percent-encoded.
+ */
+export function markdownUrl(url: string): string {
+  if (!/[()<> ]/.test(url)) return url;
+  return url.replace(
+    /[()<> ]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * A label Mermaid reads as plain text inside double quotes: letters,
+ * digits, spaces and `._:/+-` only, cut to `max` characters.
+ *
+ * @example
+ * ```ts
+ * import { mermaidLabel } from "./markdown_text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(mermaidLabel('a "b" [c]', 20), "a b c");
+ * ```
+ *
+ * @param text The text.
+ * @param max The most characters kept.
+ * @returns The label.
+ */
+export function mermaidLabel(text: string, max: number): string {
+  const plain = text.replace(/[^\p{L}\p{N} ._:/+-]/gu, "").trim();
+  return cutText(plain, max);
+}

@@ -1,0 +1,250 @@
+/**
+ * What the browser tests share: Mermaid blocks rendered with the real Mermaid
+ * bundle in Debian's Chromium (`/usr/bin/chromium`, driven by
+ * playwright-core) on a page served from 127.0.0.1, a screenshot of the page,
+ * and a check that two boxes on the page do not overlap.
+ *
+ * Needs Debian's Chromium: `apt-get update && apt-get install -y chromium`.
+ *
+ * @module
+ */
+import fs from "node:fs";
+import type { BrowserType, Page } from "playwright-core";
+// Imported only so that Deno installs the package; its browser bundle is
+// served from disk below.
+import "mermaid/package.json" with { type: "json" };
+import { CHROMIUM } from "./ensure_chromium.ts";
+
+export { CHROMIUM };
+
+/** The flags that keep Chromium from hanging on this machine's closed network. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The text inside every ```mermaid fenced block of a Markdown document. */
+export function mermaidBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```[ \t]*$/gm)].map((
+    match,
+  ) => match[1]);
+}
+
+/** Fails with the way to install Chromium when it is missing. */
+export async function assertChromiumInstalled(): Promise<void> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Error(
+      `${CHROMIUM} is missing: this browser test needs Debian's chromium. ` +
+        "Install it with `apt-get update && apt-get install -y chromium`.",
+    );
+  }
+}
+
+/**
+ * Loads playwright-core. On load, its bundled `is-wsl` calls
+ * `fs.existsSync("/proc/sys/fs/binfmt_misc/WSLInterop")`; Deno wants
+ * `--allow-all` for anything under `/proc` and throws `NotCapable` instead of
+ * answering `false`, so for the import that one check answers `false`.
+ */
+async function loadChromium(): Promise<BrowserType> {
+  const existsSync = fs.existsSync;
+  fs.existsSync = (path) => {
+    try {
+      return existsSync(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) return false;
+      throw error;
+    }
+  };
+  try {
+    return (await import("playwright-core")).chromium;
+  } finally {
+    fs.existsSync = existsSync;
+  }
+}
+
+/**
+ * Renders each chart into its own section (`#box-<index>`, its SVG
+ * `svg#chart-<index>`), between the text to show above and below it (as
+ * text, never HTML); sets `body[data-done]` at the end and each chart's error
+ * (or `null`) in `window.renderResults`.
+ */
+function page(width: number): string {
+  return `<!doctype html>
+<html>
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mermaid charts</title></head>
+<body style="margin: 0; background: white">
+<main id="charts"></main>
+<script src="/mermaid.min.js"></script>
+<script>
+function caption(text, style) {
+  var paragraph = document.createElement("p");
+  paragraph.style.cssText = "margin: 8px; font: 14px/1.5 sans-serif; font-style: " + style;
+  paragraph.textContent = text;
+  return paragraph;
+}
+(async function () {
+  var results = [];
+  try {
+    mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+    var charts = await (await fetch("/charts.json")).json();
+    for (var index = 0; index < charts.length; index++) {
+      var section = document.createElement("section");
+      section.style.width = "${width}px";
+      var box = document.createElement("div");
+      box.id = "box-" + index;
+      if (charts[index].above) section.append(caption(charts[index].above, "italic"));
+      section.append(box);
+      if (charts[index].below) section.append(caption(charts[index].below, "normal"));
+      document.getElementById("charts").append(section);
+      try {
+        var rendered = await mermaid.render("chart-" + index, charts[index].chart);
+        box.innerHTML = rendered.svg;
+        results.push({ error: null });
+      } catch (error) {
+        results.push({ error: String(error && error.message || error) });
+      }
+    }
+  } catch (error) {
+    results.push({ error: "page: " + String(error && error.message || error) });
+  }
+  window.renderResults = results;
+  document.body.dataset.done = "true";
+})();
+</script>
+</body>
+</html>
+`;
+}
+
+/** The rendered page, for a test's checks. */
+export interface RenderedCharts {
+  /** The page, every chart rendered. */
+  page: Page;
+  /** Per chart, Mermaid's error or `null`. */
+  results: { error: string | null }[];
+  /** Errors the page threw. */
+  pageErrors: string[];
+  /** Messages of the dialogs the page opened (dismissed). */
+  dialogs: string[];
+}
+
+/**
+ * Serves a page, the Mermaid bundle and the charts on 127.0.0.1, opens the
+ * page in Chromium, renders every chart, writes a screenshot of the whole page
+ * and hands the page to `check`.
+ *
+ * @param blocks The Mermaid blocks, without their fences.
+ * @param options `width`: each chart's box, in CSS pixels; `screenshot`: the
+ *   PNG to write; `captions`: per chart, text for the screenshot to show
+ *   above and below it.
+ * @param check The test's checks of the rendered page.
+ * @returns The paths the page asked for that it should not have.
+ */
+export async function renderMermaidBlocks(
+  blocks: readonly string[],
+  options: {
+    width: number;
+    screenshot: URL;
+    captions?: readonly { above?: string; below?: string }[];
+  },
+  check: (rendered: RenderedCharts) => Promise<void>,
+): Promise<string[]> {
+  const mermaidJs = await Deno.readFile(
+    new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
+  );
+  const html = page(options.width);
+  const unexpectedRequests: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/") {
+        return new Response(html, {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        });
+      }
+      if (pathname === "/mermaid.min.js") {
+        return new Response(mermaidJs, {
+          headers: { "content-type": "text/javascript; charset=utf-8" },
+        });
+      }
+      if (pathname === "/charts.json") {
+        return Response.json(
+          blocks.map((chart, index) => ({
+            chart,
+            ...options.captions?.[index],
+          })),
+        );
+      }
+      unexpectedRequests.push(pathname);
+      return new Response("not found", { status: 404 });
+    },
+  );
+  try {
+    const chromium = await loadChromium();
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
+      timeout: 15_000,
+    });
+    try {
+      const page = await browser.newPage({
+        viewport: { width: options.width + 20, height: 600 },
+      });
+      page.setDefaultTimeout(10_000);
+      const pageErrors: string[] = [];
+      const dialogs: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      page.on("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        dialog.dismiss().catch(() => {});
+      });
+      await page.goto(`http://127.0.0.1:${server.addr.port}/`);
+      await page.waitForSelector("body[data-done]", { state: "attached" });
+      await Deno.mkdir(new URL(".", options.screenshot), { recursive: true });
+      await Deno.writeFile(
+        options.screenshot,
+        await page.screenshot({ fullPage: true }),
+      );
+      const results = await page.evaluate("window.renderResults") as {
+        error: string | null;
+      }[];
+      await check({ page, results, pageErrors, dialogs });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.shutdown();
+  }
+  return unexpectedRequests;
+}
+
+/** A box on the page, in CSS pixels. */
+export interface Box {
+  /** Left edge. */
+  x: number;
+  /** Top edge. */
+  y: number;
+  /** Width. */
+  width: number;
+  /** Height. */
+  height: number;
+}
+
+/**
+ * Whether two boxes do not overlap: they may touch, or overlap by less than
+ * half a pixel (rounding).
+ */
+export function boxesApart(a: Box, b: Box): boolean {
+  return a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5 ||
+    a.y + a.height <= b.y + 0.5 || b.y + b.height <= a.y + 0.5;
+}
