@@ -108,8 +108,11 @@ Deno.test("the reviewer's four questions through the run: step", async (t) => {
         );
         const summary = files[`${workspace}/summary.md`];
         assert.match(summary, /^Production baseline: run `j5x2m8cw`/m);
-        assert.match(summary, /^#### Training curves$/m);
-        assert.match(summary, /^#### More than noise\? /m);
+        assert.match(
+          summary,
+          /^<details><summary>Training curves: loss, val_loss<\/summary>$/m,
+        );
+        assert.match(summary, /^<details><summary>More than noise\? /m);
         const json = JSON.parse(files[`${workspace}/report.json`]);
         assert.equal(json.version, 2);
         assert.deepEqual(

@@ -187,7 +187,7 @@ Deno.test("report and gates through the run: step: files and summary first, then
       "happy-frog-3 (15u8cbod): acc = 0.8806, needs acc >= 0.89",
     );
     const markdown = files[`${workspace}/wandb_report.md`];
-    assert.match(markdown, /\*\*Gates: ❌ 1 failure\*\*/);
+    assert.match(markdown, /^\*\*❌ 1 gate failure\*\* · /m);
     assert.ok(files[summary].startsWith(`earlier step\n${markdown}`));
     const json = JSON.parse(files[`${workspace}/out/report.json`]);
     assert.equal(json.gate.passed, false);

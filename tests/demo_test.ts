@@ -45,20 +45,38 @@ Deno.test("the demo says that its gate failures are on purpose, before they are 
       report,
       /\| \[gentle-fire-8\]\([^)]*\) \| finished \| baseline \(production\) \|/,
     );
-    assert.match(report, /^#### Training data \(dataset\)$/m);
+    assert.match(
+      report,
+      /^<details><summary>Training data \(dataset\): 2 sets of inputs<\/summary>$/m,
+    );
     assert.match(
       report,
       /^\| issues-train:v0 \\\(832feeec\\\), issues-test:v0 \\\([0-9a-f]{8}\\\) \| happy-frog-3 \|$/m,
     );
     assert.match(
       report,
-      /^#### More than noise\? \(Welch's t-test, level 0\.05\)$/m,
+      /^<details><summary>More than noise\? Welch's t-test of candidates against baselines, level 0\.05<\/summary>$/m,
     );
     assert.match(
       report,
       /^\| val\\_loss \| [0-9.]+ ± [0-9.]+ \(n=3\) \| [0-9.]+ ± [0-9.]+ \(n=3\) \| [-+0-9.]+ \| [0-9.]+ \| ⚪ within noise \|$/m,
     );
-    assert.match(report, /^#### Training curves$/m);
+    assert.match(
+      report,
+      /^<details><summary>Training curves: loss, val_loss<\/summary>$/m,
+    );
+    // The answer first: the verdict line, then a row per metric, before any fold.
+    const unfolded = report.slice(0, report.indexOf("<details>"));
+    assert.match(
+      unfolded,
+      /^\*\*❌ 4 gate failures\*\* · best candidates against the best finished baseline: better on 1 of 4 metrics, worse on /m,
+    );
+    assert.match(unfolded, /^\| val\\_loss ↓ \| 1\.023 \[proud-star-9\]/m);
+    assert.match(unfolded, /\(production, best of 3\)/);
+    assert.match(
+      unfolded,
+      /^\*\*Data\*\* \(dataset\): 8 runs used issues-train:v1/m,
+    );
     assert.equal(
       report.match(/^xychart-beta$/gm)?.length,
       2,

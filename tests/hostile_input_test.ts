@@ -264,14 +264,35 @@ function assertHostileCsv(text: string): void {
 
 /** Checks a Markdown report shows the hostile runs as text: no HTML, no links out, no extra rows or cells. */
 function assertInertMarkdown(markdown: string): void {
-  assert.doesNotMatch(markdown, /<[A-Za-z!/?]/, "no raw HTML tag");
+  // The report's own folds are the only HTML: whole lines, summaries of plain text.
+  const folds = markdown.split("\n").filter((line) => line.startsWith("<"));
+  for (const fold of folds) {
+    assert.match(fold, /^(<details><summary>[^<>]*<\/summary>|<\/details>)$/);
+  }
+  const unfolded = markdown.split("\n").filter((line) => !folds.includes(line))
+    .join("\n");
+  assert.doesNotMatch(unfolded, /<[A-Za-z!/?]/, "no raw HTML tag");
   assert.ok(!markdown.includes("](javascript:"), "no javascript: link");
   const lines = markdown.split("\n");
   assert.deepEqual(
     lines.filter((line) => line.startsWith("#")),
-    ["### W&B runs in [octo/evil](https://wandb.example/octo/evil)"],
+    ["### W&B runs in [octo/evil](https://wandb.example/octo/evil) for commit `c0ffee00c0ff`"],
   );
-  const table = lines.filter((line) => line.startsWith("|"));
+  // Every table keeps its columns: no cell text split a row or made one.
+  let columns: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith("|")) {
+      columns = [];
+      continue;
+    }
+    if (columns.length === 0) columns = tableCells(line);
+    assert.equal(tableCells(line).length, columns.length, line);
+  }
+  const start = lines.findIndex((line) => line.startsWith("| Run |"));
+  const end = lines.findIndex((line, index) =>
+    index > start && !line.startsWith("|")
+  );
+  const table = lines.slice(start, end);
   assert.equal(
     table.length,
     6,

@@ -29,7 +29,7 @@ function parseSection(section: string[]): Chart {
   const [, note, block, keyLine] = match;
   const blockLines = block.split("\n");
   const palette = blockLines[0].match(
-    /^%%\{init: \{"themeVariables": \{"xyChart": \{"plotColorPalette": "([^"]*)"\}\}, "xyChart": \{"width": 900, "height": 500\}\}\}%%$/,
+    /^%%\{init: \{"themeVariables": \{"xyChart": \{"plotColorPalette": "([^"]*)"\}\}, "xyChart": \{"width": 640, "height": 360\}\}\}%%$/,
   );
   assert.ok(palette, `no palette in ${blockLines[0]}`);
   assert.equal(blockLines[1], "xychart-beta");

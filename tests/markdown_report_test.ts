@@ -214,9 +214,10 @@ Deno.test("hostile names render as text", () => {
   const hostile = "a|b<img src=x onerror=alert(1)>\n| injected | row |";
   const candidate = run("cand0001", "finished", { acc: 0.9 });
   candidate.displayName = hostile;
-  const text = report({ candidates: [candidate], baselines: [] }, {
-    metrics: ["acc"],
-  });
+  const text = report({
+    candidates: [candidate],
+    baselines: [run("base0001", "finished", { acc: 0.8 })],
+  }, { metrics: ["acc"] });
   assert.ok(!text.includes("<img"), "no raw HTML");
   assert.ok(!text.includes("\n| injected"), "no new table row");
   assert.match(
@@ -232,7 +233,7 @@ Deno.test("hostile names render as text", () => {
   );
   assert.equal(
     chartLine,
-    '  x-axis ["abimg srcx onerroralert… cand0001"]',
+    '  x-axis ["abimg srcx onerroralert… cand0001", "run-base0001"]',
   );
 });
 
@@ -348,7 +349,11 @@ Deno.test("mentions and issue references from W&B data notify nobody", () => {
   const rendered = text.replaceAll("&#8203;", "\u200b");
   assert.doesNotMatch(rendered, /@[^\u200b]/);
   assert.doesNotMatch(rendered, /#\d/);
-  assert.equal(text.match(/@&#8203;octocat/g)?.length, 2, "row and gate line");
+  assert.equal(
+    text.match(/@&#8203;octocat/g)?.length,
+    3,
+    "summary table, run table and gate line",
+  );
   assert.match(text, /@&#8203;acme\/ml-team/);
   assert.match(text, /acme\/app#&#8203;7/);
 });
@@ -388,8 +393,8 @@ Deno.test("charts stay legible for 100 runs: the best candidates and the compare
         assert.equal(new Set(labels).size, 12, "no two bars share a label");
         for (const label of labels) assert.ok(label.length <= 45, label);
         // The compared baseline is the best: b0000009 for both metrics.
-        assert.deepEqual(labels.filter((label) => label.includes("baseline")), [
-          "run-b0000009 (baseline)",
+        assert.deepEqual(labels.filter((label) => label.startsWith("run-b")), [
+          "run-b0000009",
         ]);
       }
       // acc is higher-is-better: candidates 79 to 89 are the best 11.

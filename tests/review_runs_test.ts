@@ -511,7 +511,7 @@ Deno.test("markdownReport leaves out charts, then rows, to stay within a limit",
       /```mermaid/,
     );
 
-    const limit = { max: 2_000, unit: "characters" as const };
+    const limit = { max: 3_000, unit: "characters" as const };
     const cut = markdownReport(review, { csvName: "runs.csv", limit });
     assert.ok([...cut].length <= limit.max);
     assert.match(

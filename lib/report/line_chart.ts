@@ -84,8 +84,8 @@ const GRID_POINTS = 25;
  * The chart's size in pixels: as wide as a pull request's conversation
  * column, and Mermaid scales it down to fit a narrower one.
  */
-const CHART_WIDTH = 900;
-const CHART_HEIGHT = 500;
+const CHART_WIDTH = 640;
+const CHART_HEIGHT = 360;
 /** The most characters of the metric's name inside the chart. */
 const MAX_TITLE_CHARACTERS = 40;
 /** The most characters of a run's name in the key and the note. */

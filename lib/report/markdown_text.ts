@@ -107,3 +107,93 @@ export function mermaidLabel(text: string, max: number): string {
   const plain = text.replace(/[^\p{L}\p{N} ._:/+-]/gu, "").trim();
   return cutText(plain, max);
 }
+
+/** The most characters one table cell shows of outside text. */
+const MAX_CELL_CHARACTERS = 120;
+
+/**
+ * Outside text for one table cell: cut to its first 120 characters, then
+ * escaped with {@linkcode escapeMarkdown}.
+ *
+ * @param text The text.
+ * @returns The cell's text.
+ */
+export function escapeCell(text: string): string {
+  return escapeMarkdown(cutText(text, MAX_CELL_CHARACTERS));
+}
+
+/**
+ * Text inside raw HTML (a `<summary>`), where Markdown is not read: `&`,
+ * `<`, `>` and `"` as entities, line breaks as spaces.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./markdown_text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeHtml("a<b & c"), "a&lt;b &amp; c");
+ * ```
+ *
+ * @param text The text.
+ * @returns It, safe between HTML tags.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * A folded block as GitHub renders it: `<details>` with a one-line summary,
+ * and Markdown inside (the blank lines around it let GitHub read it).
+ *
+ * @example
+ * ```ts
+ * import { foldedBlock } from "./markdown_text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(foldedBlock("All 2 runs", ["| a |"]), [
+ *   "", "<details><summary>All 2 runs</summary>", "", "| a |", "", "</details>",
+ * ]);
+ * ```
+ *
+ * @param summary The summary, plain text (escaped here).
+ * @param lines The Markdown inside.
+ * @returns The block's lines, starting with a blank line.
+ */
+export function foldedBlock(
+  summary: string,
+  lines: readonly string[],
+): string[] {
+  const body = lines[0] === "" ? lines.slice(1) : lines;
+  return [
+    "",
+    `<details><summary>${escapeHtml(summary)}</summary>`,
+    "",
+    ...body,
+    "",
+    "</details>",
+  ];
+}
+
+/**
+ * A number with its sign, to `digits` significant digits: `+0.12`, `-3`.
+ *
+ * @param value The number.
+ * @param digits Significant digits.
+ * @returns Its text.
+ */
+export function signed(value: number, digits: number): string {
+  const text = String(Number(value.toPrecision(digits)));
+  return value > 0 ? `+${text}` : text;
+}
+
+/**
+ * A count and its noun, plural when not one: `1 run`, `3 runs`.
+ *
+ * @param count The count.
+ * @param noun The noun, singular.
+ * @returns Both.
+ */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

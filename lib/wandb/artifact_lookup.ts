@@ -48,7 +48,7 @@ export interface MissingArtifact {
   found: false;
   /** The path as asked. */
   path: ArtifactPath;
-  /** Why, e.g. `W&B has no project "acme/data" that this API key can see`. */
+  /** Why, naming the path, e.g. `W&B has no project "acme/data" that this API key can see (asked for data/mnist:latest)`. */
   reason: string;
 }
 
@@ -189,7 +189,7 @@ export async function lookUpArtifacts(
   return { results, requests };
 }
 
-/** Why no organisation could be found for a registry path without one. */
+/** Why no organisation could be found for a registry path without one (what W&B names, not yet the path). */
 type MissingOrg = { missing: string };
 
 function needsOrganization(path: ArtifactPath): boolean {
@@ -208,7 +208,12 @@ function locate(
   const project = path.project ?? options.project;
   let entity = path.entity ?? options.entity;
   if (needsOrganization(path)) {
-    if (typeof orgEntity !== "string") return orgEntity!.missing;
+    if (typeof orgEntity !== "string") {
+      const text = formatArtifactPath(path);
+      return `${
+        orgEntity!.missing
+      }, so ${text} needs its organization first, e.g. my-org/${text}`;
+    }
     entity = orgEntity;
   }
   return { entity, project, collection: path.collection, alias: path.alias };
@@ -246,9 +251,7 @@ async function organizationOf(
   return {
     missing: `W&B names ${
       names.length === 0 ? "no organization" : `${names.length} organizations`
-    } for entity ${
-      quoteForMessage(entity)
-    }, so a registry path needs its organization first, e.g. my-org/wandb-registry-model/name:alias`,
+    } for entity ${quoteForMessage(entity)}`,
   };
 }
 
@@ -265,7 +268,7 @@ function readLookup(
       found: false,
       path,
       reason:
-        `W&B has no project "${where.entity}/${where.project}" that this API key can see`,
+        `W&B has no project "${where.entity}/${where.project}" that this API key can see (asked for ${text})`,
     };
   }
   const membership = parsed.data.artifactCollectionMembership;

@@ -68,7 +68,7 @@ export interface RunRecordsOptions extends WandbConnection {
   historyMetrics: readonly string[];
   /** The most points per metric and run. */
   samples: number;
-  /** The summary and config values a run read whole keeps. */
+  /** The summary and config values a run read whole keeps (`github_sha` too, as `fetchRuns` keeps it). */
   kept: KeptValues;
 }
 
@@ -136,9 +136,21 @@ export async function fetchRunRecords(
 ): Promise<FetchedRecords> {
   const records = new Map<string, RunRecords | null>();
   let requests = 0;
-  const unique = [
-    ...new Map(wanted.map((run) => [runKey(run), run])).values(),
-  ];
+  // A run asked more than once is asked once, for everything asked of it.
+  const byKey = new Map<string, RunRecordsWanted>();
+  for (const run of wanted) {
+    const seen = byKey.get(runKey(run));
+    byKey.set(
+      runKey(run),
+      seen === undefined ? run : {
+        ...seen,
+        history: seen.history || run.history,
+        lineage: seen.lineage || run.lineage,
+        fields: seen.fields || run.fields,
+      },
+    );
+  }
+  const unique = [...byKey.values()];
   const morePages: { run: RunRecordsWanted; after: string }[] = [];
   for (let start = 0; start < unique.length; start += RUNS_PER_REQUEST) {
     const chunk = unique.slice(start, start + RUNS_PER_REQUEST);
@@ -199,10 +211,7 @@ function recordsDocument(
     declarations.push("$specs: [JSONString!]!");
   }
   if (needs.fields) {
-    variables.configKeys = projectionKeys([
-      "github_sha",
-      ...options.kept.configVars,
-    ]);
+    variables.configKeys = projectionKeys(keptConfig(options.kept));
     variables.summaryKeys = projectionKeys(options.kept.metrics);
     declarations.push("$configKeys: [String!]!", "$summaryKeys: [String!]!");
   }
@@ -216,6 +225,14 @@ function recordsDocument(
     variables,
     aliases,
   };
+}
+
+/**
+ * The config names a run read whole keeps: `github_sha` always, as
+ * `fetchRuns` keeps it for the runs it reads, then the kept ones.
+ */
+function keptConfig(kept: KeptValues): string[] {
+  return ["github_sha", ...kept.configVars];
 }
 
 const INPUTS_CONNECTION =
@@ -272,7 +289,11 @@ function readRecords(
   const records: RunRecords = {};
   const where = `for run ${quoteForMessage(run.runId)}`;
   if (run.fields) {
-    const reader = runNodeReader(options.kept);
+    // The reader keeps what the document asked for: `github_sha` included.
+    const reader = runNodeReader({
+      metrics: options.kept.metrics,
+      configVars: keptConfig(options.kept),
+    });
     const parsed = reader.schema.safeParse(node);
     if (!parsed.success) {
       throw new WandbError(

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { compareCandidates } from "../../lib/review/baseline_comparison.ts";
 import type { CategorisedRuns } from "../../lib/review/categorise.ts";
 import { markdownReport } from "../../lib/report/markdown.ts";
+import { CURVE_COLOURS } from "../../lib/report/line_chart.ts";
 import { metricGoals } from "../../lib/review/metric_goals.ts";
 import { countRuns } from "../../lib/review/run_counts.ts";
 import type { WandbRun } from "../../lib/wandb/run.ts";
@@ -24,25 +25,30 @@ import {
 const HOSTILE_NAME = "a|b<img src=x onerror=alert(1)>";
 const SCREENSHOT = new URL("../output/mermaid_charts.png", import.meta.url);
 /**
- * A bar of an `xychart-beta`: a `rect` in a bar series' group
- * (`bar-plot-0`, one per `bar` line) of the plot. Not every `rect` of the SVG:
- * the background is one too.
- */
-const BAR_SELECTOR = 'g.plot > g[class^="bar-plot-"] > rect';
-/**
  * An x-axis label of an `xychart-beta horizontal`: the runs' axis is drawn on
  * the left, one label per row.
  */
 const X_LABEL_SELECTOR = "g.left-axis > g.label > text";
 
-/** The numbers in a block's `bar [...]` line. */
-function barValues(block: string): number[] {
-  const line = block.match(/^\s*bar \[(.*)\]\s*$/m);
-  assert.ok(line, `no bar line in:\n${block}`);
-  return line[1].split(",").map((value) => Number(value.trim())).filter(
-    Number.isFinite,
+/** The numbers of each of a block's `bar [...]` lines: one series per role. */
+function barSeries(block: string): number[][] {
+  const lines = [...block.matchAll(/^\s*bar \[(.*)\]\s*$/gm)];
+  assert.ok(lines.length > 0, `no bar line in:\n${block}`);
+  return lines.map((line) =>
+    line[1].split(",").map((value) => Number(value.trim()))
   );
 }
+
+/** The colours of a block's series, from its init directive, lower case. */
+function palette(block: string): string[] {
+  const match = block.match(/"plotColorPalette": "([^"]+)"/);
+  assert.ok(match, `no palette in:\n${block}`);
+  return match[1].split(",").map((colour) => colour.trim().toLowerCase());
+}
+
+/** The colours of candidates' and baselines' bars (line_chart.ts's 🟦 and ⬛). */
+const CANDIDATE_COLOUR = CURVE_COLOURS["🟦"].toLowerCase();
+const BASELINE_COLOUR = CURVE_COLOURS["⬛"].toLowerCase();
 
 /** The labels in a block's `x-axis [...]` line. */
 function xAxisLabels(block: string): string[] {
@@ -142,27 +148,30 @@ Deno.test("the report's Mermaid charts render as bar charts in Chromium", async 
   await t.step("the report has one xychart per metric", () => {
     assert.equal(blocks.length, 2, markdown);
     for (const block of blocks) {
-      assert.match(block, /^xychart-beta horizontal\n/);
+      assert.match(block, /^%%\{init: .*\}%%\nxychart-beta horizontal\n/);
       // The y-axis range "0 --> max" is Mermaid's own syntax; nothing else may hold these.
       assert.doesNotMatch(
-        block.replace(/ -?[\d.e+-]+ --> -?[\d.e+-]+$/m, ""),
+        block.replace(/ -?[\d.e+-]+ --> -?[\d.e+-]+$/m, "").replace(
+          /^%%\{init: .*\}%%$/m,
+          "",
+        ),
         /[<>|=]/,
         "HTML or a pipe reached the chart",
       );
-      assert.match(block, /^ {2}y-axis "[^"]+" 0 --> [\d.]+$/m);
+      assert.match(block, /^ {2}y-axis 0 --> [\d.]+$/m);
     }
     assert.deepEqual(xAxisLabels(blocks[0]), [
       "run-cand0001",
       "run-cand0002",
       "run-cand0003",
-      "run-base0001 (baseline)",
-      "abimg srcx onerroralert1 (baseline)",
+      "run-base0001",
+      "abimg srcx onerroralert1",
     ]);
     assert.deepEqual(xAxisLabels(blocks[1]), [
       "run-cand0001",
       "run-cand0002",
-      "run-base0001 (baseline)",
-      "abimg srcx onerroralert1 (baseline)",
+      "run-base0001",
+      "abimg srcx onerroralert1",
     ]);
   });
 
@@ -174,7 +183,7 @@ Deno.test("the report's Mermaid charts render as bar charts in Chromium", async 
       assert.ok(labels.length <= 12, `${labels.length} bars`);
       assert.equal(new Set(labels).size, labels.length, "labels are unique");
       assert.equal(
-        labels.filter((label) => label.endsWith("(baseline)")).length,
+        labels.filter((label) => label.startsWith("production-model")).length,
         1,
         "the compared baseline is charted",
       );
@@ -216,26 +225,50 @@ async function checkCharts(
     await t.step(`chart ${index} (${title})`, async () => {
       const svg = page.locator(`svg#chart-${index}`);
       assert.equal(await svg.count(), 1, "no <svg> for the chart");
-      const values = barValues(block);
+      const series = barSeries(block);
+      const colours = palette(block);
       const labels = xAxisLabels(block);
-      assert.equal(values.length, labels.length);
-      // Mermaid draws a rect per x-axis label, with a NaN length where the
-      // series has no value: a bar is a rect with a real length, which in a
-      // horizontal chart is its width.
-      const rects = await svg.locator(BAR_SELECTOR).all();
-      assert.equal(rects.length, labels.length, "one rect per x-axis label");
-      const heights = (await Promise.all(
-        rects.map((rect) => rect.getAttribute("width")),
-      )).map(Number).filter((height) => Number.isFinite(height) && height > 0);
-      assert.equal(
-        heights.length,
-        values.length,
-        "one bar per run with a numeric value",
-      );
+      assert.equal(series.length, colours.length, "a colour per series");
+      // Each row has its value in its role's series alone, 0 in the others.
+      const roleOf = labels.map((label, row) => {
+        const holding = series.flatMap((values, k) =>
+          values[row] !== 0 ? [k] : []
+        );
+        assert.equal(holding.length, 1, `row ${label}: one series holds it`);
+        return holding[0];
+      });
+      const values = labels.map((_, row) => series[roleOf[row]][row]);
+      // Mermaid draws a rect per x-axis label in each series' group
+      // (`bar-plot-K`, one per `bar` line; the background is a rect too): the
+      // row's bar is its role series' rect, whose length is its width here.
+      const bars = await Promise.all(labels.map(async (_, row) => {
+        const rects = await svg.locator(
+          `g.plot > g.bar-plot-${roleOf[row]} > rect`,
+        ).all();
+        assert.equal(rects.length, labels.length, "one rect per x-axis label");
+        const rect = rects[row];
+        return {
+          width: Number(await rect.getAttribute("width")),
+          fill: (await rect.getAttribute("fill"))?.toLowerCase(),
+        };
+      }));
+      for (const [row, bar] of bars.entries()) {
+        assert.equal(
+          bar.fill,
+          colours[roleOf[row]],
+          `row ${labels[row]}'s colour`,
+        );
+        const baseline = /base|onerror|production-model/.test(labels[row]);
+        assert.equal(
+          bar.fill,
+          baseline ? BASELINE_COLOUR : CANDIDATE_COLOUR,
+          `${labels[row]} is drawn as a ${baseline ? "baseline" : "candidate"}`,
+        );
+      }
       for (const [i, value] of values.entries()) {
         for (const [j, other] of values.entries()) {
           assert.equal(
-            Math.sign(heights[i] - heights[j]),
+            Math.sign(bars[i].width - bars[j].width),
             Math.sign(value - other),
             `bar ${i} (${value}) against bar ${j} (${other})`,
           );

@@ -1,0 +1,162 @@
+/**
+ * The report's folded answers from W&B's records: the training data of every
+ * run, the significance tests, and the training curves.
+ *
+ * @module
+ */
+
+import { formatP } from "../review/gates.ts";
+import { isFinished } from "../wandb/run_state.ts";
+import { formatNumber } from "../_message.ts";
+import { type CurveSeries, lineChartSection } from "./line_chart.ts";
+import {
+  escapeCell,
+  escapeCode,
+  escapeMarkdown,
+  foldedBlock,
+  plural,
+  signed,
+} from "./markdown_text.ts";
+import {
+  isProduction,
+  type MarkdownReportContext,
+  type ReportRow,
+} from "./report_context.ts";
+import { dataGroups, describeVersion } from "./summary_section.ts";
+
+/** The most runs named in one cell of the training-data table. */
+const MAX_NAMED_RUNS = 8;
+
+/**
+ * Which data the runs used, folded: one row per distinct set of data
+ * artifacts with the runs that used it, then what the expected aliases point
+ * to now.
+ *
+ * @param rows The report's rows.
+ * @param context The report's context.
+ * @returns The folded block; none when lineage was not read.
+ */
+export function dataSection(
+  rows: readonly ReportRow[],
+  context: MarkdownReportContext,
+): string[] {
+  const groups = dataGroups(rows, context);
+  if (groups === undefined) return [];
+  const evidence = context.evidence!;
+  const lines = [
+    "| Data | Runs |",
+    "|---|---|",
+    ...groups.map(({ inputs, runs }) => {
+      const named = runs.slice(0, MAX_NAMED_RUNS).map(({ run, category }) =>
+        `${escapeCell(run.displayName)}${
+          category === "baseline" ? " (baseline)" : ""
+        }`
+      );
+      const more = runs.length - named.length;
+      return `| ${
+        inputs.length === 0
+          ? "none recorded"
+          : inputs.map((input) => escapeCell(describeVersion(input))).join(", ")
+      } | ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""} |`;
+    }),
+  ];
+  if (evidence.expected.length > 0) {
+    lines.push(
+      "",
+      `Expected data: ${
+        evidence.expected.map(({ alias, version }) =>
+          `\`${escapeCode(alias)}\` is ${
+            escapeMarkdown(describeVersion(version))
+          }`
+        ).join("; ")
+      }.`,
+    );
+  }
+  return foldedBlock(
+    `Training data (${evidence.dataTypes.join(", ")}): ${
+      plural(groups.length, "set")
+    } of inputs`,
+    lines,
+  );
+}
+
+/**
+ * Whether each compared metric's difference is more than noise, folded:
+ * mean ± standard deviation (n) per group, the difference, Welch's p-value
+ * and the verdict at the level asked for; or why no test was possible.
+ *
+ * @param context The report's context.
+ * @returns The folded block; none without a significance level.
+ */
+export function noiseSection(context: MarkdownReportContext): string[] {
+  const level = context.significance;
+  if (level === undefined || context.noise === undefined) return [];
+  const group = ({ mean, sd, n }: { mean: number; sd: number; n: number }) =>
+    `${formatNumber(mean)} ± ${formatNumber(sd)} (n=${n})`;
+  const rows = context.noise.map((test) => {
+    const metric = escapeCell(test.metric);
+    if (!test.tested) {
+      return `| ${metric} | – | – | – | – | no test: ${
+        escapeCell(test.reason)
+      }; a test needs two or more finished runs on each side |`;
+    }
+    const { candidates, baselines, pValue } = test.result;
+    const verdict = pValue < level
+      ? (test.worse
+        ? "🔴 worse, more than noise"
+        : "🟢 better, more than noise")
+      : "⚪ within noise";
+    return `| ${metric} | ${group(candidates)} | ${group(baselines)} | ${
+      signed(candidates.mean - baselines.mean, 4)
+    } | ${formatP(pValue)} | ${verdict} |`;
+  });
+  return foldedBlock(
+    `More than noise? Welch's t-test of candidates against baselines, level ${level}`,
+    [
+      "| Metric | Candidates | Baselines | Difference | p | Verdict |",
+      "|---|---|---|---|---|---|",
+      ...rows,
+    ],
+  );
+}
+
+/**
+ * A line chart per history metric, folded: the compared baselines (the
+ * production run marked), then the finished candidates.
+ *
+ * @param rows The report's rows.
+ * @param context The report's context.
+ * @returns The folded block; none without curves.
+ */
+export function curveSection(
+  rows: readonly ReportRow[],
+  context: MarkdownReportContext,
+): string[] {
+  const evidence = context.evidence;
+  if (evidence === undefined) return [];
+  const ordered = [
+    ...rows.filter((row) => row.category === "baseline"),
+    ...rows.filter((row) =>
+      row.category === "candidate" && isFinished(row.run)
+    ),
+  ];
+  const lines: string[] = [];
+  const charted: string[] = [];
+  for (const metric of evidence.historyMetrics) {
+    const series: CurveSeries[] = ordered.flatMap(({ run, category }) => {
+      const points = evidence.history.get(run.runId)?.get(metric);
+      if (points === undefined || points.length === 0) return [];
+      return [{
+        label: run.displayName,
+        role: isProduction(context, run) ? "production" : category,
+        points,
+      }];
+    });
+    const chart = lineChartSection(metric, series);
+    if (chart.length > 0) charted.push(metric);
+    lines.push(...chart);
+  }
+  return lines.length === 0
+    ? []
+    : foldedBlock(`Training curves: ${charted.join(", ")}`, lines);
+}
