@@ -20,6 +20,8 @@ import {
 } from "../lib/github/limits.ts";
 import { metricGoals } from "../lib/review/metric_goals.ts";
 import { countRuns } from "../lib/review/run_counts.ts";
+import type { RunEvidence } from "../lib/review/evidence.ts";
+import { judgeRuns } from "../lib/review/judge_runs.ts";
 
 const GOLDEN = new URL("./testdata/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
@@ -470,4 +472,146 @@ Deno.test("inferred directions name where to change them only when the caller na
   const plain = report(runs, { directionsSetting: undefined });
   assert.match(plain, /Inferred directions come from the metric's name\.$/m);
   assert.doesNotMatch(plain, /METRIC_GOALS/);
+});
+
+/** Evidence for the golden report: a production run, curves, data of two versions, significance. */
+function evidenceReport(hostileCollection = "issues-train"): string {
+  const runs = {
+    candidates: [
+      run("cand0001", "finished", { acc: 0.91, val_loss: 0.41 }),
+      run("cand0002", "finished", { acc: 0.92, val_loss: 0.4 }),
+      run("cand0003", "running", { acc: 0.5 }),
+    ],
+    baselines: [
+      run("base0001", "finished", { acc: 0.9, val_loss: 0.45 }),
+      run("prod0001", "finished", { acc: 0.93, val_loss: 0.42 }),
+    ],
+  };
+  const version = (collection: string, index: number, digest: string) => ({
+    collection,
+    versionIndex: index,
+    type: "dataset",
+    digest,
+  });
+  const curve = (floor: number) =>
+    Array.from({ length: 20 }, (_, step) => ({
+      step: step * 10,
+      value: floor + Math.exp(-step / 4),
+    }));
+  const evidence: RunEvidence = {
+    production: {
+      runId: "prod0001",
+      alias: "wandb-registry-model/labeler:production",
+      version: { ...version("model-prod0001", 0, "9d4f01aa77"), type: "model" },
+    },
+    historyMetrics: ["val_loss"],
+    history: new Map(
+      ["cand0001", "cand0002", "base0001", "prod0001"].map((id, index) => [
+        id,
+        new Map([["val_loss", curve(0.4 + index / 100)]]),
+      ]),
+    ),
+    dataTypes: ["dataset"],
+    inputs: new Map([
+      ["cand0001", [version(hostileCollection, 1, "b1b1b1b1c2")]],
+      ["cand0002", [version(hostileCollection, 0, "a0a0a0a0f9")]],
+      ["cand0003", [version(hostileCollection, 1, "b1b1b1b1c2")]],
+      ["base0001", [version(hostileCollection, 1, "b1b1b1b1c2")]],
+      ["prod0001", [version(hostileCollection, 1, "b1b1b1b1c2")]],
+    ]),
+    expected: [{
+      alias: `${hostileCollection}:latest`,
+      version: version(hostileCollection, 1, "b1b1b1b1c2"),
+    }],
+  };
+  const goals = metricGoals(["acc", "val_loss"]);
+  const judged = judgeRuns(runs, {
+    goals,
+    aggregate: "best",
+    gates: {
+      ...NO_GATES,
+      failOnRegression: ["val_loss"],
+      significance: 0.05,
+      convergence: ["val_loss"],
+      requireSameData: true,
+    },
+    evidence,
+  });
+  return markdownReport(judged.runs, {
+    appUrl: "https://wandb.ai",
+    entity: "github",
+    project: "predict-issue-labels",
+    selection: { githubSha: "86edd034aaba1498dbae6465cf994de90be6a4b2" },
+    goals,
+    configVars: [],
+    aggregate: "best",
+    analysis: judged.analysis,
+    counts: judged.counts,
+    gate: judged.gate,
+    charts: true,
+    csvName: "wandb_report.csv",
+    limit: COMMENT_LIMIT,
+    evidence,
+    noise: judged.noise,
+    significance: 0.05,
+  });
+}
+
+Deno.test("the production baseline, data, noise and curves in the report", async (t) => {
+  const text = evidenceReport();
+  await t.step("golden", async () => {
+    await assertGolden("with_evidence.md", text);
+  });
+  await t.step("above the folds: verdict, metrics, data, failed gates", () => {
+    const unfolded = text.slice(0, text.indexOf("<details>"));
+    assert.match(unfolded, /\(production, best of 2\)/);
+    assert.match(
+      unfolded,
+      /^\*\*Data\*\* \(dataset\): 4 runs used issues-train:v1 \\\(b1b1b1b1\\\); run-cand0002 used issues-train:v0 \\\(a0a0a0a0\\\)\.$/m,
+    );
+    assert.match(unfolded, /\| More than noise\? \(p < 0\.05\) \|$/m);
+    assert.match(
+      unfolded,
+      /^- run-cand0002 \\\(cand0002\\\): trained on dataset issues-train:v0/m,
+    );
+  });
+  await t.step("folded: the production line, data, tests and curves", () => {
+    const summaries = [
+      ...text.matchAll(/^<details><summary>(.*)<\/summary>$/gm),
+    ]
+      .map((match) => match[1]);
+    assert.deepEqual(summaries, [
+      "All 5 runs: values and changes against the baseline",
+      "Training data (dataset): 2 sets of inputs",
+      "More than noise? Welch's t-test of candidates against baselines, level 0.05",
+      "Charts: acc, val_loss",
+      "Training curves: val_loss",
+    ]);
+    assert.match(
+      text,
+      /^Production baseline: run `prod0001`, which logged `model-prod0001:v0`, the version `wandb-registry-model\/labeler:production` points to\.$/m,
+    );
+    assert.equal(text.match(/^xychart-beta$/gm)?.length, 1, "one line chart");
+    assert.equal(
+      text.match(/^xychart-beta horizontal$/gm)?.length,
+      2,
+      "a bar chart per metric",
+    );
+    assert.match(
+      text,
+      /^⬛ baseline run-base0001 · 🟫 production run-prod0001 · 🟦 candidate run-cand0001 · 🟧 candidate run-cand0002$/m,
+    );
+    assert.match(text, /^🟦 candidate · 🟫 production · ⬛ baseline$/m);
+  });
+  await t.step("artifact names from W&B are escaped everywhere", () => {
+    const hostile = evidenceReport("x|y<img src=x onerror=alert(1)>@octocat");
+    // Inside code spans (the aliases), GitHub shows HTML and mentions as text.
+    const outsideCode = hostile.replace(/`[^`\n]*`/g, "");
+    assert.ok(!outsideCode.includes("<img"), "no raw HTML");
+    assert.ok(!outsideCode.includes("@octocat"), "no mention");
+    assert.match(
+      hostile,
+      /x\\\|y&lt;img src=x onerror=alert\\\(1\\\)&gt;@&#8203;octocat:v1/,
+    );
+  });
 });

@@ -49,7 +49,11 @@ export function dataSection(
     ...groups.map(({ inputs, runs }) => {
       const named = runs.slice(0, MAX_NAMED_RUNS).map(({ run, category }) =>
         `${escapeCell(run.displayName)}${
-          category === "baseline" ? " (baseline)" : ""
+          isProduction(context, run)
+            ? " (production)"
+            : category === "baseline"
+            ? " (baseline)"
+            : ""
         }`
       );
       const more = runs.length - named.length;
