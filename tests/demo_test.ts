@@ -71,7 +71,7 @@ Deno.test("the demo says that its gate failures are on purpose, before they are 
       unfolded,
       /^\*\*❌ 4 gate failures\*\* · best candidates against the best finished baseline: better on 1 of 4 metrics, worse on /m,
     );
-    assert.match(unfolded, /^\| val\\_loss ↓ \| 1\.023 \[proud-star-9\]/m);
+    assert.match(unfolded, /^\| val\\_loss\u00a0↓ \| 1\.023 \[proud-star-9\]/m);
     assert.match(unfolded, /\(production, best of 3\)/);
     assert.match(
       unfolded,

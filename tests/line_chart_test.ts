@@ -457,11 +457,11 @@ Deno.test("lineChartSection's key names each line's colour and role", async (t) 
   );
 
   await t.step(
-    "baselines and production first, in dark squares; candidates in bright ones",
+    "baselines and production first, in dark squares (🟫 production, as in the bar charts); candidates in bright ones",
     () => {
       assert.deepEqual(chart.key, [
-        { square: "⬛", role: "production", label: "gentle-fire-8" },
-        { square: "🟫", role: "baseline", label: "dandy-river-1" },
+        { square: "🟫", role: "production", label: "gentle-fire-8" },
+        { square: "⬛", role: "baseline", label: "dandy-river-1" },
         { square: "🟦", role: "candidate", label: "dashing-leaf-4" },
         { square: "🟧", role: "candidate", label: "glad-sun-2" },
       ]);

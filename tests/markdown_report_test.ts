@@ -599,9 +599,9 @@ Deno.test("the production baseline, data, noise and curves in the report", async
     );
     assert.match(
       text,
-      /^⬛ baseline run-base0001 · 🟫 production run-prod0001 · 🟦 candidate run-cand0001 · 🟧 candidate run-cand0002$/m,
+      /^🟫 production run-prod0001 · ⬛ baseline run-base0001 · 🟦 candidate run-cand0001 · 🟧 candidate run-cand0002$/m,
     );
-    assert.match(text, /^🟦 candidate · 🟫 production · ⬛ baseline$/m);
+    assert.match(text, /^🟦 candidate · ⬛ baseline · 🟫 production$/m);
   });
   await t.step("artifact names from W&B are escaped everywhere", () => {
     const hostile = evidenceReport("x|y<img src=x onerror=alert(1)>@octocat");

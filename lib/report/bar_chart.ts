@@ -78,12 +78,20 @@ export function barChartSection(
   return lines;
 }
 
-function chart(metric: string, bars: readonly Bar[]): string[] {
-  // Candidates last: drawn over the others' empty rows, where a zero still
-  // leaves a stub, so that stubs fall on the fewer baseline rows.
-  const roles = (["baseline", "production", "candidate"] as const).filter((
-    role,
-  ) => bars.some((bar) => bar.role === role));
+/** The order of the rows by role, top to bottom. */
+const ROLE_ORDER: readonly BarRole[] = ["candidate", "baseline", "production"];
+
+function chart(metric: string, unordered: readonly Bar[]): string[] {
+  // Mermaid draws a zero as a stub about 10 px long, and the series in
+  // order, each over the ones before. So the rows are grouped by role, the
+  // series go bottom group first, and each ends at its group's last row:
+  // every row's own bar is drawn last, over the stubs of the series before.
+  const bars = unordered.toSorted((a, b) =>
+    ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role)
+  );
+  const roles = ROLE_ORDER.filter((role) =>
+    bars.some((bar) => bar.role === role)
+  ).toReversed();
   const values = bars.map((bar) => bar.value);
   const palette = roles.map((role) => CURVE_COLOURS[ROLE_SQUARES[role]]).join(
     ", ",
@@ -100,13 +108,14 @@ function chart(metric: string, bars: readonly Bar[]): string[] {
     `  y-axis ${shortNumber(Math.min(0, ...values))} --> ${
       shortNumber(Math.max(0, ...values))
     }`,
-    ...roles.map((role) =>
-      `  bar [${
-        bars.map((bar) => bar.role === role ? shortNumber(bar.value) : 0).join(
-          ", ",
-        )
-      }]`
-    ),
+    ...roles.map((role) => {
+      const last = bars.findLastIndex((bar) => bar.role === role);
+      return `  bar [${
+        bars.slice(0, last + 1).map((bar) =>
+          bar.role === role ? shortNumber(bar.value) : 0
+        ).join(", ")
+      }]`;
+    }),
     "```",
     "",
     roles.toReversed().map((role) => `${ROLE_SQUARES[role]} ${role}`).join(

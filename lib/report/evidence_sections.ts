@@ -138,8 +138,19 @@ export function curveSection(
 ): string[] {
   const evidence = context.evidence;
   if (evidence === undefined) return [];
+  // The references worth a curve first: the production run, then the
+  // baselines candidates are compared with, then the others.
+  const compared = new Set(
+    [...context.analysis.baselineValues.values()].flatMap((value) =>
+      value?.runId === undefined ? [] : [value.runId]
+    ),
+  );
+  const rank = ({ run }: ReportRow) =>
+    isProduction(context, run) ? 0 : compared.has(run.runId) ? 1 : 2;
   const ordered = [
-    ...rows.filter((row) => row.category === "baseline"),
+    ...rows.filter((row) => row.category === "baseline").toSorted((a, b) =>
+      rank(a) - rank(b)
+    ),
     ...rows.filter((row) =>
       row.category === "candidate" && isFinished(row.run)
     ),

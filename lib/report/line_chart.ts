@@ -234,14 +234,22 @@ function chosenCurves(curves: readonly Curve[], maxSeries: number): Curve[] {
   ];
 }
 
-/** Each shown curve's square: dark ones for references, bright ones for candidates. */
+/**
+ * Each shown curve's square: bright ones for candidates, dark ones for
+ * references, 🟫 for the production run as in the report's bar charts (and
+ * for a second baseline only when no production run is shown).
+ */
 function squaresOf(shown: readonly Curve[]): string[] {
-  let references = 0;
+  const production = shown.some((curve) => curve.series.role === "production");
+  const baselineSquares = production ? ["⬛"] : [...REFERENCE_SQUARES];
+  let baselines = 0;
   let candidates = 0;
   return shown.map((curve) =>
     curve.series.role === "candidate"
       ? CANDIDATE_SQUARES[candidates++]
-      : REFERENCE_SQUARES[references++]
+      : curve.series.role === "production"
+      ? "🟫"
+      : baselineSquares[baselines++]
   );
 }
 

@@ -134,19 +134,22 @@ export function metricSummaryTable(
   for (const summary of metricSummaries(rows, context)) {
     const { goal, best, baseline, change, verdict } = summary;
     const cells = [
-      `${escapeMarkdown(goal.metric)} ${goal.direction === "max" ? "↑" : "↓"}`,
+      // No-break spaces keep a metric with its arrow and a mark with its word.
+      `${escapeMarkdown(goal.metric)}\u00a0${
+        goal.direction === "max" ? "↑" : "↓"
+      }`,
       best === undefined
         ? "–"
         : `${formatNumber(best.value)} ${runLink(best.run, context)}`,
       baseline === undefined ? "no baseline" : baselineCell(baseline, context),
       change === undefined
         ? "–"
-        : `${signed(change.absolute, 4)}${
+        : `${signed(change.absolute, 3)}${
           change.relative === undefined
             ? ""
             : ` (${signed(change.relative * 100, 3)}%)`
         }`,
-      verdict === "unknown" ? "–" : `${VERDICT_MARKS[verdict]} ${verdict}`,
+      verdict === "unknown" ? "–" : `${VERDICT_MARKS[verdict]}\u00a0${verdict}`,
       ...noise ? [noiseCell(goal.metric, context)] : [],
     ];
     lines.push(`| ${cells.join(" | ")} |`);

@@ -1,8 +1,8 @@
 /**
- * What the browser tests share: Mermaid blocks rendered with the real Mermaid
- * bundle in Debian's Chromium (`/usr/bin/chromium`, driven by
- * playwright-core) on a page served from 127.0.0.1, a screenshot of the page,
- * and a check that two boxes on the page do not overlap.
+ * What the browser tests share: a page served from 127.0.0.1 and opened in
+ * Debian's Chromium (`/usr/bin/chromium`, driven by playwright-core), Mermaid
+ * blocks rendered there with the real Mermaid bundle, a screenshot of the
+ * page, and a check that two boxes on the page do not overlap.
  *
  * Needs Debian's Chromium: `apt-get update && apt-get install -y chromium`.
  *
@@ -126,15 +126,101 @@ function caption(text, style) {
 }
 
 /** The rendered page, for a test's checks. */
-export interface RenderedCharts {
-  /** The page, every chart rendered. */
-  page: Page;
+export interface RenderedCharts extends OpenPage {
   /** Per chart, Mermaid's error or `null`. */
   results: { error: string | null }[];
+}
+
+/** A page open in Chromium, and what it did that a test may check. */
+export interface OpenPage {
+  /** The page. */
+  page: Page;
   /** Errors the page threw. */
   pageErrors: string[];
   /** Messages of the dialogs the page opened (dismissed). */
   dialogs: string[];
+}
+
+/** A file a page may load, besides itself and the Mermaid bundle. */
+export interface PageFile {
+  /** Its content. */
+  body: string | Uint8Array<ArrayBuffer>;
+  /** Its `content-type`. */
+  contentType: string;
+}
+
+/**
+ * Serves a whole HTML page on 127.0.0.1 (at `/`), with the Mermaid bundle
+ * (at `/mermaid.min.js`) and any other files it may load, opens it in
+ * Chromium and hands it to `use`; closes the browser and the server after.
+ * Waits for nothing on the page: `use` waits for what it needs.
+ *
+ * @param html The page.
+ * @param options `viewport`: the window's size in CSS pixels; `files`: other
+ *   files the page may load, by path (e.g. `/charts.json`).
+ * @param use What to do with the open page.
+ * @returns The paths the page asked for that were not served.
+ */
+export async function withChromiumPage(
+  html: string,
+  options: {
+    viewport: { width: number; height: number };
+    files?: Readonly<Record<string, PageFile>>;
+  },
+  use: (open: OpenPage) => Promise<void>,
+): Promise<string[]> {
+  const mermaidJs = await Deno.readFile(
+    new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
+  );
+  const files: Record<string, PageFile> = {
+    ...options.files,
+    "/": { body: html, contentType: "text/html; charset=utf-8" },
+    "/mermaid.min.js": {
+      body: mermaidJs,
+      contentType: "text/javascript; charset=utf-8",
+    },
+  };
+  const unexpectedRequests: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const { pathname } = new URL(request.url);
+      const file = Object.hasOwn(files, pathname) ? files[pathname] : undefined;
+      if (file !== undefined) {
+        return new Response(file.body, {
+          headers: { "content-type": file.contentType },
+        });
+      }
+      unexpectedRequests.push(pathname);
+      return new Response("not found", { status: 404 });
+    },
+  );
+  try {
+    const chromium = await loadChromium();
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
+      timeout: 15_000,
+    });
+    try {
+      const page = await browser.newPage({ viewport: options.viewport });
+      page.setDefaultTimeout(10_000);
+      const pageErrors: string[] = [];
+      const dialogs: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      page.on("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        dialog.dismiss().catch(() => {});
+      });
+      await page.goto(`http://127.0.0.1:${server.addr.port}/`);
+      await use({ page, pageErrors, dialogs });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.shutdown();
+  }
+  return unexpectedRequests;
 }
 
 /**
@@ -149,7 +235,7 @@ export interface RenderedCharts {
  * @param check The test's checks of the rendered page.
  * @returns The paths the page asked for that it should not have.
  */
-export async function renderMermaidBlocks(
+export function renderMermaidBlocks(
   blocks: readonly string[],
   options: {
     width: number;
@@ -158,57 +244,21 @@ export async function renderMermaidBlocks(
   },
   check: (rendered: RenderedCharts) => Promise<void>,
 ): Promise<string[]> {
-  const mermaidJs = await Deno.readFile(
-    new URL(import.meta.resolve("mermaid/dist/mermaid.min.js")),
+  const charts = JSON.stringify(
+    blocks.map((chart, index) => ({ chart, ...options.captions?.[index] })),
   );
-  const html = page(options.width);
-  const unexpectedRequests: string[] = [];
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/") {
-        return new Response(html, {
-          headers: { "content-type": "text/html; charset=utf-8" },
-        });
-      }
-      if (pathname === "/mermaid.min.js") {
-        return new Response(mermaidJs, {
-          headers: { "content-type": "text/javascript; charset=utf-8" },
-        });
-      }
-      if (pathname === "/charts.json") {
-        return Response.json(
-          blocks.map((chart, index) => ({
-            chart,
-            ...options.captions?.[index],
-          })),
-        );
-      }
-      unexpectedRequests.push(pathname);
-      return new Response("not found", { status: 404 });
+  return withChromiumPage(
+    page(options.width),
+    {
+      viewport: { width: options.width + 20, height: 600 },
+      files: {
+        "/charts.json": {
+          body: charts,
+          contentType: "application/json; charset=utf-8",
+        },
+      },
     },
-  );
-  try {
-    const chromium = await loadChromium();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS],
-      timeout: 15_000,
-    });
-    try {
-      const page = await browser.newPage({
-        viewport: { width: options.width + 20, height: 600 },
-      });
-      page.setDefaultTimeout(10_000);
-      const pageErrors: string[] = [];
-      const dialogs: string[] = [];
-      page.on("pageerror", (error) => pageErrors.push(error.message));
-      page.on("dialog", (dialog) => {
-        dialogs.push(dialog.message());
-        dialog.dismiss().catch(() => {});
-      });
-      await page.goto(`http://127.0.0.1:${server.addr.port}/`);
+    async ({ page, pageErrors, dialogs }) => {
       await page.waitForSelector("body[data-done]", { state: "attached" });
       await Deno.mkdir(new URL(".", options.screenshot), { recursive: true });
       await Deno.writeFile(
@@ -219,13 +269,8 @@ export async function renderMermaidBlocks(
         error: string | null;
       }[];
       await check({ page, results, pageErrors, dialogs });
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    await server.shutdown();
-  }
-  return unexpectedRequests;
+    },
+  );
 }
 
 /** A box on the page, in CSS pixels. */

@@ -231,8 +231,9 @@ async function checkCharts(
       assert.equal(series.length, colours.length, "a colour per series");
       // Each row has its value in its role's series alone, 0 in the others.
       const roleOf = labels.map((label, row) => {
+        // A series ends at its role's last row: past its end, no bar.
         const holding = series.flatMap((values, k) =>
-          values[row] !== 0 ? [k] : []
+          values[row] !== undefined && values[row] !== 0 ? [k] : []
         );
         assert.equal(holding.length, 1, `row ${label}: one series holds it`);
         return holding[0];
