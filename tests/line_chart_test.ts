@@ -380,7 +380,7 @@ Deno.test("lineChartSection keeps charts legible at any number of runs", async (
       assert.deepEqual(chart.lines.map((line) => line[0]), [5, 12, 0, 1, 2, 3]);
       assert.equal(
         chart.note,
-        "_acc curves: 6 of 40 runs shown, to keep the chart legible: baseline and production runs first (at most 2), then candidates in order._",
+        "_acc curves: 6 of 40 runs shown, to keep the chart legible: baseline and production runs first (at most 2), then candidates in the order given._",
       );
     },
   );

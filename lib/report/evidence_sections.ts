@@ -6,6 +6,7 @@
  */
 
 import { formatP } from "../review/gates.ts";
+import { inferDirection } from "../review/metric_goals.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
 import { type CurveSeries, lineChartSection } from "./line_chart.ts";
@@ -125,8 +126,8 @@ export function noiseSection(context: MarkdownReportContext): string[] {
 }
 
 /**
- * A line chart per history metric, folded: the compared baselines (the
- * production run marked), then the finished candidates.
+ * A line chart per history metric, folded: the production run and the
+ * compared baselines, then the finished candidates, best last value first.
  *
  * @param rows The report's rows.
  * @param context The report's context.
@@ -158,7 +159,25 @@ export function curveSection(
   const lines: string[] = [];
   const charted: string[] = [];
   for (const metric of evidence.historyMetrics) {
-    const series: CurveSeries[] = ordered.flatMap(({ run, category }) => {
+    // Candidates best first by their last logged value, so that a chart that
+    // cannot show them all shows the best.
+    const direction = context.goals.find((goal) => goal.metric === metric)
+      ?.direction ?? inferDirection(metric);
+    const last = ({ run }: ReportRow) => {
+      const points = evidence.history.get(run.runId)?.get(metric) ?? [];
+      const value = points.findLast((point) => Number.isFinite(point.value))
+        ?.value;
+      if (value === undefined) return Infinity;
+      return direction === "max" ? -value : value;
+    };
+    const byValue = [
+      ...ordered.filter((row) => row.category === "baseline"),
+      ...ordered.filter((row) => row.category === "candidate").toSorted((
+        a,
+        b,
+      ) => last(a) - last(b)),
+    ];
+    const series: CurveSeries[] = byValue.flatMap(({ run, category }) => {
       const points = evidence.history.get(run.runId)?.get(metric);
       if (points === undefined || points.length === 0) return [];
       return [{

@@ -420,7 +420,7 @@ function noteOf(
     parts.push(
       `${shown.length} of ${total} runs shown${
         trimmed
-          ? ", to keep the chart legible: baseline and production runs first (at most 2), then candidates in order"
+          ? ", to keep the chart legible: baseline and production runs first (at most 2), then candidates in the order given"
           : ""
       }`,
     );
