@@ -15,7 +15,7 @@ import type { MetricComparison } from "./baseline_comparison.ts";
 import { convergenceProblem } from "./convergence.ts";
 import { dataInputs, type RunEvidence } from "./evidence.ts";
 import type { GateFailure, JudgedCandidate } from "./gates.ts";
-import { runLabel } from "./gates.ts";
+import { runLabel } from "./run_label.ts";
 import { type Direction, inferDirection } from "./metric_goals.ts";
 
 /** What the evidence gates check. */

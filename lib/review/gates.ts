@@ -5,6 +5,7 @@ import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
 import { evidenceFailures } from "./evidence_gates.ts";
+import { runLabel } from "./run_label.ts";
 import type { RunEvidence } from "./evidence.ts";
 import type { Direction } from "./metric_goals.ts";
 import type { NoiseTest } from "./noise.ts";
@@ -555,25 +556,4 @@ export function gateOutputs(result: GateResult): Record<string, string> {
     BOOL_PASSED: result.passed ? "True" : "False",
     GATE_FAILURES: result.failures.map((failure) => failure.message).join("\n"),
   };
-}
-
-/**
- * A run as failure messages name it: its name folded to one line (so that
- * `GATE_FAILURES` keeps one failure per line), then its id.
- *
- * @example
- * ```ts
- * import { runLabel } from "./gates.ts";
- * import assert from "node:assert/strict";
- *
- * const run = { runId: "e6lo523p", displayName: "dashing\nleaf-4", state: "finished", tags: [],
- *   description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {} };
- * assert.equal(runLabel(run), "dashing leaf-4 (e6lo523p)");
- * ```
- *
- * @param run The run.
- * @returns Its one-line label.
- */
-export function runLabel(run: WandbRun): string {
-  return `${run.displayName.replace(/[\s\u0085]+/g, " ")} (${run.runId})`;
 }
