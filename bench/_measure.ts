@@ -8,7 +8,11 @@
  */
 
 import { parse as parseCsv } from "csv-parse/sync";
-import type { FakeRun, FakeWandb } from "../testing/fake_wandb/server.ts";
+import type {
+  FakeRun,
+  FakeWandb,
+  RecordedRequest,
+} from "../testing/fake_wandb/server.ts";
 import { cpuTimeMs, type WorkCost } from "./_process_stats.ts";
 import type { CliRunResult } from "./_run_cli.ts";
 import type { PeerRequest, PeerResult } from "./peer.ts";
@@ -22,6 +26,8 @@ export interface Traffic {
   requests: number;
   /** Response body bytes sent. */
   responseBytes: number;
+  /** Request body bytes received (each request's `content-length`). */
+  requestBytes: number;
   /** CPU milliseconds the fake (this process) spent answering. */
   fakeCpuMs: number;
 }
@@ -40,6 +46,8 @@ export interface OurMeasurement extends Measurement {
   markdownCharacters: number;
   /** Runs the Markdown report file left out to stay under its size limit. */
   markdownRunsLeftOut: number;
+  /** The step outputs the CLI printed, `NAME` to value (`BOOL_PASSED`, `GATE_FAILURES`, ...). */
+  outputs: Record<string, string>;
   /** Each run's wall time, CPU time and peak RSS, when the figures above are medians. */
   samples?: Pick<WorkCost, "wallMs" | "cpuMs" | "peakRssBytes">[];
 }
@@ -118,9 +126,31 @@ async function withTraffic<T>(
     traffic: {
       requests: requests.length,
       responseBytes: requests.reduce((sum, r) => sum + r.responseBytes, 0),
+      requestBytes: requests.reduce(
+        (sum, request) => sum + requestBodyBytes(request),
+        0,
+      ),
       fakeCpuMs,
     },
   };
+}
+
+/**
+ * The body bytes of a request the fake recorded: its `content-length`
+ * header, which Deno's `fetch` sends for the string bodies both clients post.
+ *
+ * @param request A recorded request.
+ * @returns Its body's size in bytes.
+ * @throws {Error} when the request carried no `content-length`.
+ */
+export function requestBodyBytes(request: RecordedRequest): number {
+  const length = Number(request.headers["content-length"] ?? Number.NaN);
+  if (!Number.isInteger(length)) {
+    throw new Error(
+      "Cannot measure request bytes: a request carried no content-length header",
+    );
+  }
+  return length;
 }
 
 /** The inputs of a measured CLI run, besides the paths. */
@@ -137,6 +167,8 @@ export interface CliInputs {
   configVars: readonly string[];
   /** The API key. */
   apiKey: string;
+  /** More inputs, by name without `INPUT_` (e.g. `HISTORY_METRICS`), as a workflow would set them. */
+  extraInputs?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -162,6 +194,9 @@ export function cliEnvironment(
   };
   if (paths.markdownPath !== undefined) {
     environment.INPUT_REPORT_MARKDOWN = paths.markdownPath;
+  }
+  for (const [name, value] of Object.entries(inputs.extraInputs ?? {})) {
+    environment[`INPUT_${name}`] = value;
   }
   return environment;
 }
@@ -268,9 +303,24 @@ export async function measureOursRepeatedly(
   for (let run = 0; run < options.repeats; run++) {
     runs.push(await measureOurs(fake, inputs, options));
   }
+  return medianMeasurement(runs);
+}
+
+/**
+ * The median of several measurements of the same CLI run: each time and
+ * memory figure is the median of the runs'; requests and bytes must not vary.
+ *
+ * @param runs The measurements, at least one.
+ * @returns The medians, with every run's figures in `samples`.
+ * @throws {Error} when the traffic differs between runs.
+ */
+export function medianMeasurement(
+  runs: readonly OurMeasurement[],
+): OurMeasurement {
   for (const run of runs) {
     expectEqual("our requests", run.requests, runs[0].requests);
     expectEqual("our response bytes", run.responseBytes, runs[0].responseBytes);
+    expectEqual("our request bytes", run.requestBytes, runs[0].requestBytes);
   }
   const median = (pick: (run: OurMeasurement) => number) => {
     const sorted = runs.map(pick).sort((a, b) => a - b);

@@ -7,6 +7,11 @@
  */
 
 import type { ActionStepRun, StartUp } from "./_cold_start.ts";
+import {
+  type EvidenceCost,
+  evidenceVerdicts,
+  renderEvidenceCost,
+} from "./_evidence_cost.ts";
 import type { Measurement, OurMeasurement } from "./_measure.ts";
 import type { OutputCost } from "./_report_cost.ts";
 import {
@@ -87,6 +92,8 @@ export interface BenchResults {
   outputCosts: { runs: number; costs: OutputCost[] };
   /** The start-up: the action step cold and warm, the README one-liner. */
   startUp: StartUp;
+  /** What the evidence inputs (curves, lineage, production baseline) add. */
+  evidence: EvidenceCost;
 }
 
 /** A target of the issue and whether it was met. */
@@ -191,7 +198,10 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
       met: ours.cpuMs < latencyAloneMs,
     },
   );
-  verdicts.push(...issueNineTargets(results));
+  verdicts.push(
+    ...issueNineTargets(results),
+    ...evidenceVerdicts(results.evidence),
+  );
   return verdicts;
 }
 
@@ -453,6 +463,7 @@ export function renderResults(results: BenchResults): string {
     ratios,
     "### Targets",
     targets,
+    renderEvidenceCost(results.evidence),
     `### Where our CPU goes at ${
       formatCount(results.outputCosts.runs)
     } runs (our code called in-process, median of 3)`,

@@ -5,8 +5,11 @@
  * 80 ms of latency per request, at 10, 1,000 and 20,000 matching runs; then
  * what writing the outputs costs, and the start-up: action.yml's step with an
  * empty Deno cache (downloading its packages from the npm registry) and with
- * the cache filled. Prints the tables and writes them to `bench/results.json`
- * and into `BENCHMARKS.md`.
+ * the cache filled. First of all it measures what the evidence inputs
+ * (curves, lineage, the production baseline) add to a review of 10, 50 and
+ * 120 runs, and fails (exit code 1) when they break the issue's promise on
+ * requests. Prints the tables and writes them to `bench/results.json` and
+ * into `BENCHMARKS.md`.
  *
  * ```sh
  * deno task bench            # the full run, about 4 minutes on 2 CPUs
@@ -22,6 +25,11 @@ import {
   startFakeWandb,
 } from "../testing/fake_wandb/server.ts";
 import { epochMs, measureStartUp, type StartUpRepeats } from "./_cold_start.ts";
+import {
+  evidenceVerdicts,
+  measureEvidenceCost,
+  renderEvidenceCost,
+} from "./_evidence_cost.ts";
 import {
   actionV8Flags,
   cliEnvironment,
@@ -81,7 +89,9 @@ const USAGE = `Usage: deno task bench [--quick]
 Measures our CLI, the W&B SDK's requests replayed (the peer) and the limit on a
 realistic project served by the fake W&B with ${LATENCY_MS} ms latency per request,
 then the action's step with an empty Deno cache (it downloads its packages from
-the npm registry) and with the cache filled.
+the npm registry) and with the cache filled. First, what the evidence inputs
+add to a review of 10, 50 and 120 runs: it exits with 1 when they cost more
+requests than the issue promises.
 
   --quick   a project of 10,000 runs, up to 2,000 matching; prints the tables
             but leaves bench/results.json and BENCHMARKS.md alone
@@ -286,10 +296,46 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   const quick = values.quick === true;
-  const size = quick ? SIZES.quick : SIZES.full;
-  const largest = size.scales.at(-1)!;
   // Our CLI runs with the V8 flags the action gives Deno, if any.
   const v8Flags = await actionV8Flags();
+  const folder = await Deno.makeTempDir({ prefix: "wandb-runs-bench-" });
+  try {
+    await measureAll(quick, v8Flags, folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
+/**
+ * Measures the evidence (failing at once when it breaks a promise), then
+ * ours, the peer and the limit, the output costs and the start-up; prints
+ * the results and, unless `quick`, writes them.
+ */
+async function measureAll(
+  quick: boolean,
+  v8Flags: string[],
+  folder: string,
+): Promise<void> {
+  const size = quick ? SIZES.quick : SIZES.full;
+  const largest = size.scales.at(-1)!;
+  log("Measuring what the evidence inputs add ...");
+  const evidence = await measureEvidenceCost({
+    latencyMs: LATENCY_MS,
+    repeats: OUR_REPEATS,
+    folder,
+    v8Flags,
+    log,
+  });
+  const broken = evidenceVerdicts(evidence).filter((verdict) => !verdict.met);
+  if (broken.length > 0) {
+    console.log(`\n${renderEvidenceCost(evidence)}\n`);
+    throw new Error(
+      `The evidence inputs broke the issue's promise: ${
+        broken.map((verdict) => `${verdict.target} (${verdict.measured})`)
+          .join("; ")
+      }`,
+    );
+  }
 
   log(`Generating a project of ${size.totalRuns} runs ...`);
   const generationStart = performance.now();
@@ -299,7 +345,6 @@ async function main(args: string[]): Promise<void> {
   });
   const project = projectShape(generated, performance.now() - generationStart);
 
-  const folder = await Deno.makeTempDir({ prefix: "wandb-runs-bench-" });
   const fake = startFakeWandb({
     projects: [generated.project],
     apiKeys: [BENCH_API_KEY],
@@ -340,6 +385,7 @@ async function main(args: string[]): Promise<void> {
       scales,
       outputCosts: { runs: largest + generated.baselineRuns.length, costs },
       startUp: await startUp(folder, size.startUp),
+      evidence,
     };
 
     const section = renderResults(results);
@@ -350,7 +396,6 @@ async function main(args: string[]): Promise<void> {
     }
   } finally {
     await fake.close();
-    await Deno.remove(folder, { recursive: true });
   }
 }
 
