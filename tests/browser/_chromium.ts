@@ -13,7 +13,7 @@ import type { BrowserType, Page } from "playwright-core";
 // Imported only so that Deno installs the package; its browser bundle is
 // served from disk below.
 import "mermaid/package.json" with { type: "json" };
-import { CHROMIUM } from "./ensure_chromium.ts";
+import { BROWSER_PACKAGES, CHROMIUM } from "./ensure_chromium.ts";
 
 export { CHROMIUM };
 
@@ -35,15 +35,24 @@ export function mermaidBlocks(markdown: string): string[] {
   ) => match[1]);
 }
 
-/** Fails with the way to install Chromium when it is missing. */
+/** Fails with the way to install Chromium and the fonts when any is missing. */
 export async function assertChromiumInstalled(): Promise<void> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  const missing: string[] = [];
+  for (const [name, file] of Object.entries(BROWSER_PACKAGES)) {
+    try {
+      await Deno.stat(file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      missing.push(name);
+    }
+  }
+  if (missing.length > 0) {
     throw new Error(
-      `${CHROMIUM} is missing: this browser test needs Debian's chromium. ` +
-        "Install it with `apt-get update && apt-get install -y chromium`.",
+      `${missing.join(", ")} missing: the browser tests need Debian's ${
+        missing.join(", ")
+      } (pages are measured in these fonts). Install with \`apt-get update && apt-get install -y ${
+        missing.join(" ")
+      }\`.`,
     );
   }
 }

@@ -1,9 +1,11 @@
 /**
- * Finds, or installs, what the browser test needs: Debian's Chromium at
- * `/usr/bin/chromium`. Run by `deno task test` before the tests. As root with
- * `apt-get` it installs the `chromium` package (from the system's package
- * sources, never a browser download of its own); otherwise it says how and
- * leaves the browser test to fail with the same advice.
+ * Finds, or installs, what the browser tests need: Debian's Chromium at
+ * `/usr/bin/chromium`, and the fonts the report is measured in (Liberation
+ * for text, Noto Color Emoji for the report's marks), so that a page's height
+ * is the same on every machine. Run by `deno task test` before the tests. As
+ * root with `apt-get` it installs the missing packages (from the system's
+ * package sources, never a browser download of its own); otherwise it says
+ * how and leaves the browser tests to fail with the same advice.
  *
  * @module
  */
@@ -11,7 +13,17 @@
 /** Where the browser test looks for Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-const INSTALL = "apt-get update && apt-get install -y chromium";
+/** Each Debian package the browser tests need, and a file it installs. */
+export const BROWSER_PACKAGES: Readonly<Record<string, string>> = {
+  chromium: CHROMIUM,
+  "fonts-liberation":
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+  "fonts-noto-color-emoji": "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+};
+
+const INSTALL = `apt-get update && apt-get install -y ${
+  Object.keys(BROWSER_PACKAGES).join(" ")
+}`;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -34,26 +46,37 @@ async function aptGet(args: string[]): Promise<boolean> {
 }
 
 /**
- * Makes sure Chromium is there, installing it when this process may.
+ * Makes sure Chromium and the fonts are there, installing what is missing
+ * when this process may.
  *
- * @returns 0 when Chromium is there (or was installed), 1 when it is missing.
+ * @returns 0 when everything is there (or was installed), 1 when something is missing.
  */
 export async function ensureChromium(): Promise<number> {
-  if (await exists(CHROMIUM)) return 0;
+  const missing: string[] = [];
+  for (const [name, file] of Object.entries(BROWSER_PACKAGES)) {
+    if (!await exists(file)) missing.push(name);
+  }
+  if (missing.length === 0) return 0;
   if (Deno.uid() !== 0) {
     console.error(
-      `${CHROMIUM} is missing and this user cannot install it: the browser test will fail. Install it with \`${INSTALL}\` (as root).`,
+      `${
+        missing.join(", ")
+      } missing and this user cannot install them: the browser tests will fail. Install them with \`${INSTALL}\` (as root).`,
     );
     return 1;
   }
   console.error(
-    `${CHROMIUM} is missing: installing Debian's chromium package for the browser test (${INSTALL})`,
+    `${
+      missing.join(", ")
+    } missing: installing Debian's packages for the browser tests (${INSTALL})`,
   );
   try {
     if (
       await aptGet(["update", "-qq"]) &&
-      await aptGet(["install", "-y", "-qq", "chromium"]) &&
-      await exists(CHROMIUM)
+      await aptGet(["install", "-y", "-qq", ...missing]) &&
+      (await Promise.all(
+        missing.map((name) => exists(BROWSER_PACKAGES[name])),
+      )).every(Boolean)
     ) {
       return 0;
     }
@@ -61,7 +84,9 @@ export async function ensureChromium(): Promise<number> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   console.error(
-    `Could not install chromium with apt-get: the browser test will fail. Install it with \`${INSTALL}\`.`,
+    `Could not install ${
+      missing.join(", ")
+    } with apt-get: the browser tests will fail. Install them with \`${INSTALL}\`.`,
   );
   return 1;
 }
