@@ -520,3 +520,106 @@ Deno.test("markdownReport leaves out charts, then rows, to stay within a limit",
     );
   });
 });
+
+Deno.test("reviewRuns answers the reviewer's questions as the action does", async (t) => {
+  await withDemoWandb(async (fake) => {
+    await t.step(
+      "curves, data, production and noise: two more requests",
+      async () => {
+        const review = await reviewRuns({
+          ...demoOptions(fake),
+          baselineTags: ["baseline"],
+          metrics: ["val_acc", "val_loss"],
+          failOnRegression: ["val_loss"],
+          history: { metrics: ["loss"], samples: 100 },
+          convergence: ["val_loss"],
+          requireSameData: true,
+          expectedData: ["issues-train:latest"],
+          productionArtifact:
+            "github-org/wandb-registry-model/issue-labeler:production",
+          significance: 0.05,
+        });
+        assert.equal(review.requests, 3);
+        assert.equal(review.evidence.production?.runId, "j5x2m8cw");
+        assert.ok(review.baselines.some((run) => run.runId === "j5x2m8cw"));
+        assert.deepEqual(review.evidence.historyMetrics, ["loss", "val_loss"]);
+        assert.ok(
+          (review.evidence.history.get("v6q1n4ts")?.get("loss")?.length ?? 0) >
+            10,
+        );
+        assert.deepEqual(review.evidence.dataTypes, ["dataset"]);
+        assert.equal(review.significance, 0.05);
+        assert.deepEqual(review.gate.failures.map((failure) => failure.kind), [
+          "convergence",
+          "same-data",
+          "expected-data",
+        ]);
+        const valLoss = review.noise.find((test) => test.metric === "val_loss");
+        assert.ok(valLoss?.tested);
+        const markdown = markdownReport(review);
+        assert.match(
+          markdown,
+          /<summary>Training curves: loss, val_loss<\/summary>/,
+        );
+        assert.equal(
+          JSON.parse(jsonReport(review)).production.runId,
+          "j5x2m8cw",
+        );
+      },
+    );
+    await t.step("none asked: nothing more is requested", async () => {
+      const review = await reviewRuns(demoOptions(fake));
+      assert.equal(review.requests, 1);
+      assert.equal(review.evidence.history.size, 0);
+      assert.deepEqual(review.noise.map((test) => test.tested), [
+        true,
+        true,
+        true,
+        true,
+      ]);
+    });
+    await t.step("an alias W&B does not have names the option", async () => {
+      await assert.rejects(
+        reviewRuns({
+          ...demoOptions(fake),
+          productionArtifact:
+            "github-org/wandb-registry-model/issue-labeler:gone",
+        }),
+        (error: unknown) =>
+          error instanceof WandbError &&
+          /^productionArtifact: W&B has no version issue-labeler:gone in "github-org\/wandb-registry-model"/
+            .test(error.message),
+      );
+    });
+  });
+  await t.step(
+    "malformed options are refused before W&B is asked",
+    async () => {
+      const base = {
+        apiKey: DEMO_API_KEY,
+        entity: DEMO_ENTITY,
+        project: DEMO_PROJECT,
+        commit: DEMO_SHA,
+        baselineTags: [],
+        metrics: [],
+        fetch: () => Promise.reject(new Error("W&B was asked")),
+      };
+      await assert.rejects(
+        reviewRuns({ ...base, aggregate: "production" }),
+        /aggregate "production" needs productionArtifact/,
+      );
+      await assert.rejects(
+        reviewRuns({ ...base, expectedData: ["mnist"] }),
+        /^TypeError: Cannot review runs: expectedData\[0\]: /,
+      );
+      await assert.rejects(
+        reviewRuns({ ...base, significance: 1.5 }),
+        /significance must be a number between 0 and 1/,
+      );
+      await assert.rejects(
+        reviewRuns({ ...base, history: { metrics: ["loss"], samples: 1 } }),
+        /history\.samples/,
+      );
+    },
+  );
+});
