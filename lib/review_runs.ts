@@ -41,6 +41,10 @@ import type { WandbConnection } from "./wandb/graphql_transport.ts";
 import { appUrlFor } from "./wandb/run_url.ts";
 import { waitForRuns } from "./wandb/wait_for_runs.ts";
 import {
+  DEFAULT_HISTORY_SAMPLES,
+  HISTORY_SAMPLES_RANGE,
+} from "./wandb/sampled_history.ts";
+import {
   ArtifactAliasError,
   type GatheredEvidence,
   gatherEvidence,
@@ -706,9 +710,6 @@ function checkOptions(options: ReviewRunsOptions): Settings {
   };
 }
 
-/** Points per metric and run when `history.samples` is not given, as the action's `HISTORY_SAMPLES`. */
-const DEFAULT_HISTORY_SAMPLES = 200;
-
 /** The history, lineage, production and significance options, checked. */
 function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
   const convergence = checkNames("convergence", options.convergence ?? []);
@@ -721,7 +722,7 @@ function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
   const samples = checkInteger(
     "history.samples",
     options.history?.samples ?? DEFAULT_HISTORY_SAMPLES,
-    { min: 2, max: 10_000 },
+    HISTORY_SAMPLES_RANGE,
   );
   const expectedData = (options.expectedData ?? []).map((text, index) =>
     checkArtifactPath(`expectedData[${index}]`, text)

@@ -7,6 +7,10 @@
  * @module
  */
 
+import {
+  DEFAULT_HISTORY_SAMPLES,
+  HISTORY_SAMPLES_RANGE,
+} from "../wandb/sampled_history.ts";
 import { InputError } from "../errors.ts";
 import {
   type ArtifactPath,
@@ -15,12 +19,6 @@ import {
 } from "../wandb/artifact_path.ts";
 import { quoteForMessage } from "../_message.ts";
 import { parseListInput } from "./list_input.ts";
-
-/** Points sampled per metric per run when `HISTORY_SAMPLES` is unset. */
-export const DEFAULT_HISTORY_SAMPLES = 200;
-
-/** The fewest and most points per metric per run `HISTORY_SAMPLES` allows. */
-export const HISTORY_SAMPLES_RANGE = { min: 2, max: 10_000 } as const;
 
 /** The artifact types shown as data lineage when `DATA_ARTIFACT_TYPES` is unset. */
 export const DEFAULT_DATA_ARTIFACT_TYPES: readonly string[] = ["dataset"];

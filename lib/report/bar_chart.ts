@@ -28,7 +28,7 @@ import {
 } from "./report_context.ts";
 
 /** The most bars a chart shows: past this, labels crowd and bars thin out. */
-export const MAX_BARS = 12;
+const MAX_BARS = 12;
 /** The most characters of a run's name in a chart label. */
 const MAX_LABEL_CHARACTERS = 24;
 /** The chart's width: narrower than a pull request's comment column on a laptop. */

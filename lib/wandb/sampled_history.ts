@@ -15,6 +15,15 @@
 
 import { z } from "zod";
 
+/** Points sampled per metric and run unless asked otherwise (`HISTORY_SAMPLES`, `history.samples`). */
+export const DEFAULT_HISTORY_SAMPLES = 200;
+
+/**
+ * The samples one may ask for per metric and run: a curve needs two points;
+ * W&B documents no cap, so 10,000 bounds an answer's size.
+ */
+export const HISTORY_SAMPLES_RANGE = { min: 2, max: 10_000 } as const;
+
 /**
  * One point of a metric's history. The value may be NaN or ±Infinity, as W&B logs them.
  *
