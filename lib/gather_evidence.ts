@@ -5,10 +5,11 @@
  * the sampled curves of the finished candidates and compared baselines, and
  * the artifacts every reported run used.
  *
- * It costs at most two requests for up to 50 reported runs: one for all
- * aliases, one for all runs' records (and the production run itself); one
- * more when a registry path leaves out its organisation, and one more per
- * further 50 runs. Nothing is requested when nothing is asked for.
+ * It costs at most two requests for up to 50 runs (the reported runs, and a
+ * production run from outside them): one for all aliases, one for all runs'
+ * records (and the production run itself); one more when a registry path
+ * leaves out its organisation, and one more per further 50 runs. Nothing is
+ * requested when nothing is asked for.
  *
  * @module
  */
@@ -154,6 +155,9 @@ export async function gatherEvidence(
   const known = productionAt === undefined
     ? undefined
     : findRun(runs, productionAt, request);
+  if (productionAt !== undefined) {
+    checkProduction(productionAt, known, runs, request, evidence.production!);
+  }
   const lineage = request.dataTypes !== undefined ||
     request.expectedData.length > 0;
   evidence.dataTypes = [...request.dataTypes ?? []];
@@ -224,6 +228,46 @@ export async function gatherEvidence(
     );
   }
   return { runs, evidence, requests };
+}
+
+/**
+ * Refuses a production run that cannot be a baseline: one that is a
+ * candidate of this review when candidates are compared with it alone, and
+ * one from another project whose id a reviewed run has too (the evidence is
+ * kept by run id).
+ */
+function checkProduction(
+  at: RunLocation,
+  known: WandbRun | undefined,
+  runs: { candidates: readonly WandbRun[]; baselines: readonly WandbRun[] },
+  request: EvidenceRequest,
+  production: ProductionBaseline,
+): void {
+  const logged = `${production.alias} was logged by run ${
+    quoteForMessage(at.runId)
+  }`;
+  if (
+    known !== undefined && request.aggregate === "production" &&
+    runs.candidates.includes(known)
+  ) {
+    throw new ArtifactAliasError(
+      "production",
+      `${logged}, which is a candidate of this review: it cannot be the baseline the candidates are compared with alone`,
+    );
+  }
+  const outside = at.entity !== request.entity ||
+    at.project !== request.project;
+  if (
+    outside &&
+    [...runs.candidates, ...runs.baselines].some((run) =>
+      run.runId === at.runId
+    )
+  ) {
+    throw new ArtifactAliasError(
+      "production",
+      `${logged} in "${at.entity}/${at.project}", and a run of the reviewed project has that id too; the report keeps runs by id, so it cannot show both`,
+    );
+  }
 }
 
 /** The production run when it was fetched already (a candidate or a tagged baseline of the reviewed project). */

@@ -49,7 +49,7 @@ import {
   type GatheredEvidence,
   gatherEvidence,
 } from "./gather_evidence.ts";
-import { noEvidence, type RunEvidence } from "./review/evidence.ts";
+import type { RunEvidence } from "./review/evidence.ts";
 import type { NoiseTest } from "./review/noise.ts";
 import { type ArtifactPath, parseArtifactPath } from "./wandb/artifact_path.ts";
 import { baseUrlText, checkHttpUrl, hideUserInfo } from "./http/url.ts";
@@ -278,7 +278,7 @@ export interface RunReview {
  * ```
  */
 export interface MarkdownReportOptions {
-  /** Whether to draw a Mermaid bar chart per metric. Default `true`. */
+  /** Whether to draw a Mermaid bar chart per metric (the curves of `history` are drawn either way). Default `true`. */
   charts?: boolean;
   /** The CSV named when rows are left out to fit `limit`. Default `wandb_report.csv`. */
   csvName?: string;
@@ -295,7 +295,10 @@ export interface MarkdownReportOptions {
  * Reviews the W&B runs of a commit (or one run) against the baseline runs:
  * fetches both sets (waiting for unfinished candidates when asked), counts the
  * candidates per state, compares each candidate's metrics with the baselines,
- * and judges the gates (thresholds, regressions, completeness). A failed gate
+ * gathers what the evidence options ask for (curves, data lineage, the
+ * production run, which joins the baselines), and judges the gates
+ * (thresholds, regressions, completeness, convergence, same and expected
+ * data). A failed gate
  * is part of the result, not an error. Nothing is written anywhere: turn the
  * review into text with {@linkcode csvReport}, {@linkcode markdownReport} or
  * {@linkcode jsonReport}.
@@ -411,23 +414,13 @@ function connectionOf(
   };
 }
 
-/** Gathers the evidence the options ask for; nothing, and no request, when none. */
+/** Gathers the evidence the options ask for (nothing, and no request, when none). */
 function gatherReviewEvidence(
   fetched: FetchedRuns,
   options: ReviewRunsOptions,
   settings: Settings,
 ): Promise<GatheredEvidence> {
   const { evidence } = settings;
-  if (
-    evidence.historyMetrics.length === 0 && evidence.dataTypes === undefined &&
-    evidence.production === undefined
-  ) {
-    return Promise.resolve({
-      runs: fetched,
-      evidence: noEvidence(),
-      requests: 0,
-    });
-  }
   return gatherEvidence(fetched, {
     entity: options.entity,
     project: options.project,
@@ -486,11 +479,13 @@ export function csvReport(review: RunReview): string {
 
 /**
  * The review as Markdown for people, as the action writes it for a pull
- * request: the query and counts, the gates' verdict, a table of every
- * candidate then every baseline with each candidate's change against the
- * baseline, and a Mermaid bar chart per metric. Everything from W&B is
- * escaped. Past `limit`, the charts go first, then rows, with a line saying
- * how many were left out.
+ * request, the answer first: a verdict line (gates, the best candidates
+ * against the compared baseline, states), a row per metric, the data the
+ * runs used and the failed gates; then, folded, every run's values and
+ * changes, the training data, the significance tests, a Mermaid bar chart
+ * per metric and the training curves. Everything from W&B is escaped. Past
+ * `limit`, the bar charts go first, then the curves, then rows, with a line
+ * saying how many were left out.
  *
  * @example Fit the report into a pull request comment
  * ```ts
@@ -682,7 +677,7 @@ function checkOptions(options: ReviewRunsOptions): Settings {
   const gates = {
     ...checkGates(options),
     significance: evidence.significance,
-    convergence: [...options.convergence ?? []],
+    convergence: [...new Set(options.convergence ?? [])],
     requireSameData: options.requireSameData ?? false,
   };
   const aggregate = checkAggregate(options.aggregate ?? "best");
@@ -727,6 +722,11 @@ function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
   const expectedData = (options.expectedData ?? []).map((text, index) =>
     checkArtifactPath(`expectedData[${index}]`, text)
   );
+  if (options.dataArtifactTypes?.length === 0) {
+    throw new TypeError(
+      'Cannot review runs: dataArtifactTypes must name at least one type, such as ["dataset"]',
+    );
+  }
   const lineage = options.dataArtifactTypes !== undefined ||
     options.requireSameData === true || expectedData.length > 0;
   const { significance } = options;

@@ -117,7 +117,7 @@ const BAD_INPUTS: [string, Record<string, string>, string[], string][] = [
     "baseline artifact without an alias",
     { INPUT_BASELINE_ARTIFACT: "model" },
     [],
-    'BASELINE_ARTIFACT: expected entity/project/name:alias (or wandb-registry-<registry>/name:alias), got "model"',
+    'BASELINE_ARTIFACT: expected entity/project/name:alias, project/name:alias or [org/]wandb-registry-<registry>/name:alias, got "model", which has no alias',
   ],
   [
     "expected data entry without an alias",

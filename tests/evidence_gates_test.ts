@@ -273,7 +273,7 @@ Deno.test("the production aggregate compares with the production run alone", () 
   }, {
     goals: metricGoals(["loss"]),
     aggregate: "production",
-    gates: { ...NONE, failOnRegression: ["loss"] },
+    gates: { ...NONE, failOnRegression: ["loss"], significance: 0.05 },
     evidence: {
       ...noEvidence(),
       production: {
@@ -296,4 +296,54 @@ Deno.test("the production aggregate compares with the production run alone", () 
     tested: false,
     reason: "only 1 finished candidate has loss",
   }]);
+});
+
+Deno.test("evidence gates asked for without evidence fail rather than pass unrun", () => {
+  const run = makeRun({
+    runId: "cand0001",
+    displayName: "dashing-leaf-4",
+    summary: { loss: 0.3 },
+  });
+  const gate = evaluateGates([{ run, comparisons: [] }], {
+    counts: countRuns({ candidates: [run], baselines: [] }),
+    options: { ...NONE, convergence: ["loss"], requireSameData: true },
+  });
+  assert.equal(gate.passed, false);
+  assert.deepEqual(gate.failures.map((failure) => failure.kind), [
+    "convergence",
+    "same-data",
+  ]);
+});
+
+Deno.test("with the production aggregate, data is checked against the production run alone", () => {
+  // It logged no loss, so no comparison names it: still the only baseline compared.
+  const production = makeRun({
+    runId: "prod0001",
+    displayName: "gentle-fire-8",
+    summary: {},
+  });
+  const judged = judgeRuns({
+    candidates: [candidate],
+    baselines: [baseline, production],
+  }, {
+    goals: metricGoals(["loss"]),
+    aggregate: "production",
+    gates: { ...NONE, requireSameData: true },
+    evidence: {
+      ...noEvidence(),
+      dataTypes: ["dataset"],
+      production: {
+        runId: "prod0001",
+        alias: "wandb-registry-model/labeler:production",
+        version: dataset("model-prod0001", 0, "9d4f", "model"),
+      },
+      inputs: new Map([
+        ["cand0001", [dataset("issues-train", 1, "b1b1b1b1")]],
+        // The other baseline used other data: not compared, so no failure.
+        ["base0001", [dataset("issues-train", 0, "a0a0a0a0")]],
+        ["prod0001", [dataset("issues-train", 1, "b1b1b1b1")]],
+      ]),
+    },
+  });
+  assert.deepEqual(judged.gate.failures, []);
 });

@@ -16,7 +16,7 @@ const BASE: RawInputs = {
 const LIST_EXPECTED =
   `expected a list like ['acc', 'loss'], a JSON array, comma-separated names or one "- name" per line`;
 const ARTIFACT_EXPECTED =
-  "expected entity/project/name:alias (or wandb-registry-<registry>/name:alias)";
+  "expected entity/project/name:alias, project/name:alias or [org/]wandb-registry-<registry>/name:alias";
 
 function evidenceOf(raw: RawInputs) {
   return parseInputs({ ...BASE, ...raw }).inputs.evidence;
@@ -329,8 +329,10 @@ function samples(text: string): string {
 }
 
 /** The message for a malformed `BASELINE_ARTIFACT`. */
-function artifact(text: string): string {
-  return `BASELINE_ARTIFACT: ${ARTIFACT_EXPECTED}, got ${JSON.stringify(text)}`;
+function artifact(text: string, reason?: string): string {
+  return `BASELINE_ARTIFACT: ${ARTIFACT_EXPECTED}, got ${JSON.stringify(text)}${
+    reason === undefined ? "" : `, which ${reason}`
+  }`;
 }
 
 /** The message for a malformed `SIGNIFICANCE`. */
@@ -427,7 +429,11 @@ const MALFORMED: [RawInputs, InputName, string][] = [
     "EXPECTED_DATA",
     `EXPECTED_DATA: ${LIST_EXPECTED}; "\`id\`" is not a plain name`,
   ],
-  [{ BASELINE_ARTIFACT: "model" }, "BASELINE_ARTIFACT", artifact("model")],
+  [
+    { BASELINE_ARTIFACT: "model" },
+    "BASELINE_ARTIFACT",
+    artifact("model", "has no alias"),
+  ],
   [
     { BASELINE_ARTIFACT: "model:production" },
     "BASELINE_ARTIFACT",
@@ -436,22 +442,31 @@ const MALFORMED: [RawInputs, InputName, string][] = [
   [
     { BASELINE_ARTIFACT: "acme/models/labeler" },
     "BASELINE_ARTIFACT",
-    artifact("acme/models/labeler"),
+    artifact("acme/models/labeler", "has no alias"),
   ],
   [
     { BASELINE_ARTIFACT: "a/b/c/labeler:production" },
     "BASELINE_ARTIFACT",
-    artifact("a/b/c/labeler:production"),
+    artifact(
+      "a/b/c/labeler:production",
+      'has more than 3 "/"-separated parts before ":"',
+    ),
   ],
   [
     { BASELINE_ARTIFACT: "acme/my models/labeler:v1" },
     "BASELINE_ARTIFACT",
-    artifact("acme/my models/labeler:v1"),
+    artifact(
+      "acme/my models/labeler:v1",
+      "has white space or a control character",
+    ),
   ],
   [
     { BASELINE_ARTIFACT: "wandb-registry-/labeler:production" },
     "BASELINE_ARTIFACT",
-    artifact("wandb-registry-/labeler:production"),
+    artifact(
+      "wandb-registry-/labeler:production",
+      'names no registry after "wandb-registry-"',
+    ),
   ],
   [{ SIGNIFICANCE: "0" }, "SIGNIFICANCE", significance("0")],
   [{ SIGNIFICANCE: "1" }, "SIGNIFICANCE", significance("1")],

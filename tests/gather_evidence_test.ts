@@ -426,13 +426,13 @@ Deno.test("a production run that is a candidate stays a candidate, once", async 
 });
 
 /** The demo, with a second project whose run logged a model the registry links as `v2-production`. */
-function startWithSecondProject(): FakeWandb {
+function startWithSecondProject(runId = "n3wm0d3l"): FakeWandb {
   const options = demoWandbOptions();
   const second: FakeProject = {
     entity: DEMO_ENTITY,
     name: "issue-labels-v2",
     runs: [{
-      name: "n3wm0d3l",
+      name: runId,
       displayName: "bold-lake-1",
       state: "finished",
       tags: [],
@@ -454,13 +454,13 @@ function startWithSecondProject(): FakeWandb {
     }],
     artifactCollections: [{
       kind: "sequence",
-      name: "model-n3wm0d3l",
+      name: `model-${runId}`,
       type: "model",
       versions: [{
         digest: "5ec0ndpr0j3c7m0d3l0000000000000a",
         aliases: ["latest"],
         createdAt: "2020-02-29T12:30:00",
-        createdBy: { run: "n3wm0d3l" },
+        createdBy: { run: runId },
       }],
     }],
   };
@@ -472,7 +472,7 @@ function startWithSecondProject(): FakeWandb {
     source: {
       entity: DEMO_ENTITY,
       project: "issue-labels-v2",
-      collection: "model-n3wm0d3l",
+      collection: `model-${runId}`,
       version: 0,
     },
     aliases: ["v2-production"],
@@ -681,4 +681,58 @@ Deno.test("aliases that lead nowhere", async (t) => {
       await fake.close();
     }
   });
+});
+
+Deno.test("a production run that cannot be a baseline is refused", async (t) => {
+  await t.step(
+    "a candidate, when candidates are compared with it alone",
+    async () => {
+      const fake = startDemoWandb();
+      try {
+        const fetched = await fetchDemoRuns(fake);
+        await assert.rejects(
+          () =>
+            gatherEvidence(fetched, {
+              ...everything(
+                "github-org/wandb-registry-model/issue-labeler:staging",
+              ),
+              aggregate: "production",
+            }, { baseUrl: fake.url, apiKey: DEMO_API_KEY }),
+          (error: unknown) =>
+            error instanceof ArtifactAliasError &&
+            error.role === "production" &&
+            /was logged by run "v6q1n4ts", which is a candidate of this review/
+              .test(error.message),
+        );
+      } finally {
+        await fake.close();
+      }
+    },
+  );
+  await t.step(
+    "a run of another project with a reviewed run's id",
+    async () => {
+      // The second project's run has dandy-river-1's id.
+      const fake = startWithSecondProject("cqigzoxc");
+      try {
+        const fetched = await fetchDemoRuns(fake);
+        await assert.rejects(
+          () =>
+            gatherEvidence(
+              fetched,
+              everything(
+                "github-org/wandb-registry-model/issue-labeler:v2-production",
+              ),
+              { baseUrl: fake.url, apiKey: DEMO_API_KEY },
+            ),
+          (error: unknown) =>
+            error instanceof ArtifactAliasError &&
+            /in "github\/issue-labels-v2", and a run of the reviewed project has that id too/
+              .test(error.message),
+        );
+      } finally {
+        await fake.close();
+      }
+    },
+  );
 });

@@ -41,7 +41,7 @@ function judge(
 
 Deno.test("several seeds: is the difference more than noise?", async (t) => {
   await t.step("the groups' statistics are Welch's", () => {
-    const [test] = judge([0.41, 0.43, 0.42], [0.39, 0.43]).noise;
+    const [test] = judge([0.41, 0.43, 0.42], [0.39, 0.43], 0.05).noise;
     assert.ok(test.tested);
     const expected = welchTest([0.41, 0.43, 0.42], [0.39, 0.43])!;
     assert.deepEqual(test.result, expected);
@@ -111,7 +111,11 @@ Deno.test("several seeds: is the difference more than noise?", async (t) => {
         makeRun({ runId: "nanloss1", summary: { loss: "NaN" } }),
       ],
       baselines: runs("base", [0.4], ["baseline"]),
-    }, { goals: metricGoals(["loss"]), aggregate: "best", gates: GATES });
+    }, {
+      goals: metricGoals(["loss"]),
+      aggregate: "best",
+      gates: { ...GATES, significance: 0.05 },
+    });
     const [test] = judged.noise;
     assert.deepEqual(test, {
       metric: "loss",

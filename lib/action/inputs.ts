@@ -162,7 +162,7 @@ export interface ActionInputs {
 export interface EvidenceInputs {
   /** Metric histories to sample; absent when HISTORY_METRICS and CONVERGENCE are unset. */
   history?: {
-    /** `HISTORY_METRICS`, then the `CONVERGENCE` metrics not among them: top-level history keys, each once. */
+    /** `HISTORY_METRICS`, then the `CONVERGENCE` metrics not among them: history keys as W&B stores them (a nested value as `eval.f1`), each once. */
     metrics: string[];
     /** `HISTORY_SAMPLES`: points per metric per run. */
     samples: number;

@@ -100,7 +100,10 @@ export async function runJob(
 ): Promise<JobResult> {
   const { log } = environment;
   // A column collision is an input error: fail before asking W&B.
-  const collision = columnCollision(inputs);
+  const collision = columnCollision({
+    ...inputs,
+    dataArtifacts: inputs.evidence.lineage?.showColumn ?? false,
+  });
   if (collision !== undefined) throw columnCollisionError(collision);
   checkPermissions(inputs, environment);
   const plan = buildQueryPlan(inputs);
@@ -151,7 +154,7 @@ export async function runJob(
 
 /**
  * Gathers what the evidence inputs ask for (production baseline, curves,
- * data lineage): nothing, and no request, when none is set. A W&B failure
+ * data lineage; nothing, and no request, when none is set). A W&B failure
  * names the input at fault.
  */
 async function gatherForReview(
@@ -160,12 +163,6 @@ async function gatherForReview(
   environment: JobEnvironment,
 ): Promise<GatheredEvidence> {
   const { history, lineage, productionArtifact } = inputs.evidence;
-  if (
-    history === undefined && lineage === undefined &&
-    productionArtifact === undefined
-  ) {
-    return { runs: fetched, evidence: noEvidence(), requests: 0 };
-  }
   const gathered = await gatherEvidence(fetched, {
     entity: inputs.entity,
     project: inputs.project,

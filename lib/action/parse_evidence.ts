@@ -155,7 +155,7 @@ export function parseExpectedData(text: string): ArtifactPath[] {
  * assert.deepEqual(parseBaselineArtifact("wandb-registry-model/classifier:production"),
  *   { project: "wandb-registry-model", collection: "classifier", alias: "production" });
  * assert.throws(() => parseBaselineArtifact("classifier:production"), {
- *   message: 'BASELINE_ARTIFACT: expected entity/project/name:alias (or wandb-registry-<registry>/name:alias), got "classifier:production"',
+ *   message: 'BASELINE_ARTIFACT: expected entity/project/name:alias, project/name:alias or [org/]wandb-registry-<registry>/name:alias, got "classifier:production"',
  * });
  * ```
  *
@@ -165,11 +165,16 @@ export function parseExpectedData(text: string): ArtifactPath[] {
  */
 export function parseBaselineArtifact(text: string): ArtifactPath {
   const trimmed = text.trim();
-  const fail = (cause?: unknown): never => {
+  const quoted = quoteForMessage(trimmed);
+  const fail = (cause?: Error): never => {
+    // The parser's reason starts with the text itself: said once.
+    const reason = cause?.message.startsWith(quoted)
+      ? cause.message.slice(quoted.length).trim()
+      : cause?.message;
     throw new InputError(
       "BASELINE_ARTIFACT",
-      `expected entity/project/name:alias (or ${REGISTRY_PREFIX}<registry>/name:alias), got ${
-        quoteForMessage(trimmed)
+      `expected entity/project/name:alias, project/name:alias or [org/]${REGISTRY_PREFIX}<registry>/name:alias, got ${quoted}${
+        reason === undefined ? "" : `, which ${reason}`
       }`,
       { cause },
     );

@@ -23,7 +23,8 @@ import {
   type MarkdownReportContext,
   type ReportRow,
 } from "./report_context.ts";
-import { dataGroups, describeVersion } from "./summary_section.ts";
+import { dataGroups } from "./summary_section.ts";
+import { describeVersion } from "../wandb/artifact.ts";
 
 /** The most runs named in one cell of the training-data table. */
 const MAX_NAMED_RUNS = 8;
@@ -175,7 +176,11 @@ export function curveSection(
       ...ordered.filter((row) => row.category === "candidate").toSorted((
         a,
         b,
-      ) => last(a) - last(b)),
+      ) => {
+        const [x, y] = [last(a), last(b)];
+        // Runs without a value last, in their order.
+        return x === y ? 0 : x === Infinity ? 1 : y === Infinity ? -1 : x - y;
+      }),
     ];
     const series: CurveSeries[] = byValue.flatMap(({ run, category }) => {
       const points = evidence.history.get(run.runId)?.get(metric);

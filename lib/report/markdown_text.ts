@@ -124,7 +124,8 @@ export function escapeCell(text: string): string {
 
 /**
  * Text inside raw HTML (a `<summary>`), where Markdown is not read: `&`,
- * `<`, `>` and `"` as entities, line breaks as spaces.
+ * `<`, `>` and `"` as entities, line breaks as spaces, and `@` or `#` before
+ * a digit followed by a zero-width space, so that it notifies nobody.
  *
  * @example
  * ```ts
@@ -139,7 +140,8 @@ export function escapeCell(text: string): string {
  */
 export function escapeHtml(text: string): string {
   return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    .replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+    .replace(/@|#(?=\d)/g, (character) => `${character}&#8203;`);
 }
 
 /**

@@ -13,7 +13,7 @@ import type { MetricGoal } from "../review/metric_goals.ts";
 import { describeStates } from "../review/run_counts.ts";
 import { dataInputs } from "../review/evidence.ts";
 import { isFinished } from "../wandb/run_state.ts";
-import { shortDigest, versionName } from "../wandb/artifact.ts";
+import { describeVersion } from "../wandb/artifact.ts";
 import type { ArtifactVersion } from "../wandb/artifact.ts";
 import type { WandbRun } from "../wandb/run.ts";
 import { formatNumber } from "../_message.ts";
@@ -184,8 +184,11 @@ function noiseCell(metric: string, context: MarkdownReportContext): string {
   if (!test.tested) return `no test: ${escapeCell(test.reason)}`;
   const p = formatP(test.result.pValue);
   const level = context.significance!;
+  // The groups' means, not the best candidate: said, as it may differ from the row's verdict.
   return test.result.pValue < level
-    ? `yes, p ${p.startsWith("<") ? p : `= ${p}`}`
+    ? `yes, the candidates' mean is ${test.worse ? "worse" : "better"}, p ${
+      p.startsWith("<") ? p : `= ${p}`
+    }`
     : `no, p = ${p}`;
 }
 
@@ -335,16 +338,6 @@ export function dataGroups(
     groups.set(key, group);
   }
   return [...groups.values()].sort((a, b) => b.runs.length - a.runs.length);
-}
-
-/**
- * A version as the report names it: `mnist-train:v3 (6f1e0c2a)`.
- *
- * @param version The version.
- * @returns Its name and short digest.
- */
-export function describeVersion(version: ArtifactVersion): string {
-  return `${versionName(version)} (${shortDigest(version.digest)})`;
 }
 
 /**

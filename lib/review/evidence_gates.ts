@@ -8,10 +8,13 @@
  */
 
 import type { ArtifactVersion } from "../wandb/artifact.ts";
-import { shortDigest, versionName } from "../wandb/artifact.ts";
+import { describeVersion } from "../wandb/artifact.ts";
 import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
-import type { MetricComparison } from "./baseline_comparison.ts";
+import type {
+  BaselineAggregate,
+  MetricComparison,
+} from "./baseline_comparison.ts";
 import { convergenceProblem } from "./convergence.ts";
 import { dataInputs, type RunEvidence } from "./evidence.ts";
 import type { GateFailure, JudgedCandidate } from "./gates.ts";
@@ -38,6 +41,7 @@ export function evidenceFailures(
   finished: readonly JudgedCandidate[],
   context: {
     baselines: readonly WandbRun[];
+    aggregate: BaselineAggregate;
     evidence: RunEvidence;
     directions: ReadonlyMap<string, Direction>;
     options: EvidenceGateOptions;
@@ -57,7 +61,15 @@ export function evidenceFailures(
     ),
     ...options.requireSameData
       ? finished.flatMap((candidate) =>
-        sameDataFailures(candidate, context.baselines, evidence)
+        sameDataFailures(
+          candidate,
+          context.aggregate === "production"
+            ? context.baselines.filter((run) =>
+              run.runId === evidence.production?.runId
+            )
+            : context.baselines,
+          evidence,
+        )
       )
       : [],
     ...evidence.expected.flatMap((expected) =>
@@ -178,13 +190,13 @@ function dataDifference(
     );
     return sameCollection === undefined
       ? (baseline) =>
-        `trained on ${mine.type} ${
-          described(mine)
+        `trained on ${folded(mine.type)} ${
+          describeVersion(mine)
         }, which its baseline ${baseline} did not use`
       : (baseline) =>
-        `trained on ${mine.type} ${
-          described(mine)
-        } but its baseline ${baseline} used ${described(sameCollection)}`;
+        `trained on ${folded(mine.type)} ${
+          describeVersion(mine)
+        } but its baseline ${baseline} used ${describeVersion(sameCollection)}`;
   }
   const missing = theirs.find((other) =>
     !own.some((mine) => mine.digest === other.digest)
@@ -192,8 +204,8 @@ function dataDifference(
   return missing === undefined
     ? undefined
     : (baseline) =>
-      `did not use ${missing.type} ${
-        described(missing)
+      `did not use ${folded(missing.type)} ${
+        describeVersion(missing)
       }, which its baseline ${baseline} used`;
 }
 
@@ -209,17 +221,18 @@ function expectedDataFailure(
   const other = inputs.find((input) =>
     input.collection === expected.version.collection
   );
-  const now = `${expected.alias} is ${described(expected.version)} now`;
+  const now = `${expected.alias} is ${describeVersion(expected.version)} now`;
   return [{
     kind: "expected-data",
     runId: run.runId,
     message: other === undefined
       ? `${runLabel(run)}: did not use ${expected.alias} (${now})`
-      : `${runLabel(run)}: used ${described(other)} but ${now}`,
+      : `${runLabel(run)}: used ${describeVersion(other)} but ${now}`,
   }];
 }
 
 /** A version with its short digest: `mnist-train:v3 (6f1e0c2a)`. */
-function described(version: ArtifactVersion): string {
-  return `${versionName(version)} (${shortDigest(version.digest)})`;
+/** W&B's text on one line, as `GATE_FAILURES` holds one failure per line. */
+function folded(text: string): string {
+  return text.replace(/[\s\u0085]+/g, " ");
 }

@@ -1,4 +1,7 @@
-import type { MetricComparison } from "./baseline_comparison.ts";
+import type {
+  BaselineAggregate,
+  MetricComparison,
+} from "./baseline_comparison.ts";
 import { numericMetric } from "./baseline_comparison.ts";
 import { describeStates, type RunCounts } from "./run_counts.ts";
 import type { WandbRun } from "../wandb/run.ts";
@@ -6,7 +9,7 @@ import { isFinished } from "../wandb/run_state.ts";
 import { formatNumber } from "../_message.ts";
 import { evidenceFailures } from "./evidence_gates.ts";
 import { runLabel } from "./run_label.ts";
-import type { RunEvidence } from "./evidence.ts";
+import { noEvidence, type RunEvidence } from "./evidence.ts";
 import type { Direction } from "./metric_goals.ts";
 import type { NoiseTest } from "./noise.ts";
 
@@ -263,9 +266,10 @@ export function evaluateGates(
     options: GateOptions;
     /** The significance tests per compared metric, for `options.significance`. */
     noise?: readonly NoiseTest[];
-    /** The baselines, evidence and directions the evidence gates need. */
+    /** The baselines, how they are compared, the evidence and the directions the evidence gates need. */
     evidence?: {
       baselines: readonly WandbRun[];
+      aggregate?: BaselineAggregate;
       records: RunEvidence;
       directions: ReadonlyMap<string, Direction>;
     };
@@ -292,11 +296,17 @@ export function evaluateGates(
     ...thresholdFailures(finishedCandidates, options.thresholds),
     ...regressionFailures(finishedCandidates, options, context.noise ?? []),
   );
-  if (context.evidence !== undefined) {
+  if (
+    context.evidence !== undefined || convergence.length > 0 || requireSameData
+  ) {
+    // Without evidence a curve or a dataset asked for is missing: a failure,
+    // never a gate passed unrun.
+    const given = context.evidence;
     failures.push(...evidenceFailures(finishedCandidates, {
-      baselines: context.evidence.baselines,
-      evidence: context.evidence.records,
-      directions: context.evidence.directions,
+      baselines: given?.baselines ?? [],
+      aggregate: given?.aggregate ?? "best",
+      evidence: given?.records ?? noEvidence(),
+      directions: given?.directions ?? new Map(),
       options: { convergence, requireSameData },
     }));
   }
@@ -430,9 +440,26 @@ function regressionFailures(
         options.significance,
         options.tolerance,
       );
-      return failure === undefined || finishedCandidates.length === 0
-        ? []
-        : [{ kind: "regression" as const, metric, message: failure }];
+      // A candidate without the metric is no sample: it fails on its own.
+      const missing = finishedCandidates.flatMap(({ run, comparisons }) =>
+        comparisons.find((each) => each.metric === metric)?.candidateValue ===
+            undefined
+          ? [{
+            kind: "regression" as const,
+            runId: run.runId,
+            metric,
+            message: `${
+              runLabel(run)
+            }: has no numeric ${metric} to compare with the baseline`,
+          }]
+          : []
+      );
+      return [
+        ...failure === undefined || finishedCandidates.length === 0
+          ? []
+          : [{ kind: "regression" as const, metric, message: failure }],
+        ...missing,
+      ];
     }
     return finishedCandidates.flatMap(({ run, comparisons }): GateFailure[] => {
       const comparison = comparisons.find((each) => each.metric === metric);

@@ -26,7 +26,7 @@ export interface JudgedRuns {
   analysis: RunAnalysis;
   /** The gates' verdict. */
   gate: GateResult;
-  /** Per compared metric, whether the difference is more than noise (or why it could not be tested). */
+  /** Per compared metric, whether the difference is more than noise (or why it could not be tested); none without a significance level. */
   noise: NoiseTest[];
 }
 
@@ -89,10 +89,13 @@ export function judgeRuns(
   const counts = countRuns(runs);
   const productionRunId = options.evidence?.production?.runId;
   const analysis = compareCandidates(runs, { ...options, productionRunId });
-  const noise = noiseTests(runs, options.goals, {
-    aggregate: options.aggregate,
-    productionRunId,
-  });
+  // Tested only when a significance level is asked for: nothing else reads it.
+  const noise = options.gates.significance === undefined
+    ? []
+    : noiseTests(runs, options.goals, {
+      aggregate: options.aggregate,
+      productionRunId,
+    });
   const gate = evaluateGates(
     judgedCandidates(runs.candidates, analysis.comparisons),
     {
@@ -101,6 +104,7 @@ export function judgeRuns(
       noise,
       evidence: options.evidence === undefined ? undefined : {
         baselines: runs.baselines,
+        aggregate: options.aggregate,
         records: options.evidence,
         directions: new Map(
           options.goals.map((goal) => [goal.metric, goal.direction]),

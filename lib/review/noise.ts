@@ -97,14 +97,28 @@ export function noiseTests(
       return {
         metric,
         tested: false,
-        reason: options.aggregate === "production" && side === "baseline"
+        reason: options.aggregate === "production" && side === "baseline" &&
+            count === 1
           ? "the production baseline is one run"
           : `${count === 0 ? "no" : `only ${count}`} finished ${side}${
             count === 1 ? "" : "s"
           } ${count === 1 ? "has" : "have"} ${metric}`,
       };
     }
-    const result = welchTest(candidateValues, baselineValues)!;
+    const result = welchTest(candidateValues, baselineValues);
+    if (result === undefined) {
+      return { metric, tested: false, reason: "values too large to test" };
+    }
+    if (result.candidates.sd === 0 && result.baselines.sd === 0) {
+      // Equal values on each side (a quantised accuracy, two seeds) say
+      // nothing of the noise: no certainty can come from them.
+      return {
+        metric,
+        tested: false,
+        reason:
+          "no spread on either side: every run of each has the same value",
+      };
+    }
     const difference = result.candidates.mean - result.baselines.mean;
     return {
       metric,

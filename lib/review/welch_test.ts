@@ -145,7 +145,8 @@ export function groupStats(values: readonly number[]): GroupStats {
  * @param candidates The first group's values.
  * @param baselines The second group's values.
  * @returns The test, or `undefined` when either group has fewer than 2
- *   values or any value is not a finite number.
+ *   values, any value is not a finite number, or the values are so large
+ *   that their variance overflows.
  */
 export function welchTest(
   candidates: readonly number[],
@@ -159,6 +160,8 @@ export function welchTest(
   const firstVariance = first.sd ** 2 / first.n;
   const secondVariance = second.sd ** 2 / second.n;
   const variance = firstVariance + secondVariance;
+  // Values past about 1e154 overflow the variance: no test can be read.
+  if (!Number.isFinite(variance)) return undefined;
   const groups = { candidates: first, baselines: second };
   if (variance === 0) {
     const df = first.n + second.n - 2;

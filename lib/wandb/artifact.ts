@@ -115,3 +115,28 @@ const SHORT_DIGEST_LENGTH = 8;
 export function shortDigest(digest: string): string {
   return digest.slice(0, SHORT_DIGEST_LENGTH);
 }
+
+/**
+ * A version as reports and messages name it: its name and short digest, on
+ * one line (W&B's names may hold line breaks; a gate failure may not).
+ *
+ * @example
+ * ```ts
+ * import { describeVersion } from "./artifact.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   describeVersion({ collection: "mnist-train", versionIndex: 3, type: "dataset", digest: "6f1e0c2a9b8d" }),
+ *   "mnist-train:v3 (6f1e0c2a)",
+ * );
+ * ```
+ *
+ * @param version The version.
+ * @returns `collection:vN (digest)`.
+ */
+export function describeVersion(version: ArtifactVersion): string {
+  return `${versionName(version)} (${shortDigest(version.digest)})`.replace(
+    /[\s\u0085]+/g,
+    " ",
+  );
+}
