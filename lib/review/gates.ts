@@ -486,9 +486,7 @@ function significantRegression(
 ): string | undefined {
   const { candidates, baselines, pValue } = test.result;
   const worseBy = Math.abs(candidates.mean - baselines.mean);
-  const allowed = tolerance.kind === "absolute"
-    ? tolerance.value
-    : tolerance.value * Math.abs(baselines.mean);
+  const allowed = allowedChange(tolerance, baselines.mean);
   if (!test.worse || worseBy <= allowed || !(pValue < level)) return undefined;
   return `${test.metric}: the ${candidates.n} candidates' mean ${
     formatNumber(candidates.mean)
@@ -542,9 +540,7 @@ function regressionFailure(
   }
   if (comparison.verdict !== "worse") return undefined;
   const worseBy = Math.abs(comparison.absoluteDelta!);
-  const allowed = tolerance.kind === "absolute"
-    ? tolerance.value
-    : tolerance.value * Math.abs(comparison.baseline.value);
+  const allowed = allowedChange(tolerance, comparison.baseline.value);
   if (worseBy <= allowed) return undefined;
   const allowance = tolerance.kind === "absolute"
     ? `${tolerance.value}`
@@ -554,6 +550,13 @@ function regressionFailure(
   } is worse than the baseline ${formatNumber(comparison.baseline.value)} by ${
     formatNumber(worseBy)
   } (tolerance ${allowance})`;
+}
+
+/** How much worse than `baseline` the tolerance allows. */
+function allowedChange(tolerance: Tolerance, baseline: number): number {
+  return tolerance.kind === "absolute"
+    ? tolerance.value
+    : tolerance.value * Math.abs(baseline);
 }
 
 function meets(value: number, threshold: Threshold): boolean {
