@@ -615,3 +615,16 @@ Deno.test("the production baseline, data, noise and curves in the report", async
     );
   });
 });
+
+Deno.test("a metric with fewer than two values gets no chart", () => {
+  const text = report({
+    candidates: [run("cand0001", "finished", { acc: 0.91, val_loss: 0.5 })],
+    baselines: [run("base0001", "finished", { acc: 0.9 })],
+  });
+  // acc has two values (a chart), val_loss one (none).
+  assert.deepEqual(
+    [...text.matchAll(/^ {2}title "(.*)"$/gm)].map((match) => match[1]),
+    ["acc"],
+  );
+  assert.match(text, /^<details><summary>Charts: acc<\/summary>$/m);
+});

@@ -59,23 +59,25 @@ interface Bar {
  *
  * @param rows The report's rows.
  * @param context The report's context.
- * @returns The charts' lines, each chart after a blank line.
+ * @returns The charts' lines, each chart after a blank line, and the metrics charted.
  */
 export function barChartSection(
   rows: readonly ReportRow[],
   context: MarkdownReportContext,
-): string[] {
+): { lines: string[]; metrics: string[] } {
   const lines: string[] = [];
+  const metrics: string[] = [];
   for (const goal of context.goals) {
     const { bars, note } = chartBars(rows, goal, context);
     if (bars.length < 2) continue;
+    metrics.push(goal.metric);
     lines.push(
       "",
       ...(note === undefined ? [] : [note, ""]),
       ...chart(goal.metric, bars),
     );
   }
-  return lines;
+  return { lines, metrics };
 }
 
 /** The order of the rows by role, top to bottom. */

@@ -100,11 +100,12 @@ export function markdownReport(
     // Every row fits; the charts come along if they fit as well: the curves
     // asked for first, then the bar charts.
     const curves = curveSection(rows, context);
-    const barLines = context.charts ? barChartSection(rows, context) : [];
-    const bars = barLines.length === 0 ? [] : foldedBlock(
-      `Charts: ${context.goals.map((goal) => goal.metric).join(", ")}`,
-      barLines,
-    );
+    const barCharts = context.charts
+      ? barChartSection(rows, context)
+      : { lines: [], metrics: [] };
+    const bars = barCharts.lines.length === 0
+      ? []
+      : foldedBlock(`Charts: ${barCharts.metrics.join(", ")}`, barCharts.lines);
     for (const charts of [[...bars, ...curves], curves]) {
       if (charts.length === 0) continue;
       const withCharts = assemble(charts);
