@@ -36,7 +36,7 @@ import {
   fetchRuns,
 } from "./wandb/fetch_runs.ts";
 import { buildQueryPlan } from "./wandb/query_plan.ts";
-import type { WandbRun } from "./wandb/run.ts";
+import type { KeptValues, WandbRun } from "./wandb/run.ts";
 import type { WandbConnection } from "./wandb/graphql_transport.ts";
 import { appUrlFor } from "./wandb/run_url.ts";
 import { waitForRuns } from "./wandb/wait_for_runs.ts";
@@ -389,10 +389,15 @@ export async function reviewRuns(
     requests: fetched.requests + gathered.requests,
     evidence: gathered.evidence,
     noise,
-    ...settings.evidence.significance === undefined
+    ...settings.gates.significance === undefined
       ? {}
-      : { significance: settings.evidence.significance },
+      : { significance: settings.gates.significance },
   };
+}
+
+/** The summary metrics and config values every run is read with, fetched or gathered. */
+function keptValues(settings: Settings): KeptValues {
+  return { metrics: metricsToFetch(settings), configVars: settings.configVars };
 }
 
 /** How to reach W&B, from the options. */
@@ -431,10 +436,7 @@ function gatherReviewEvidence(
     production: evidence.production,
     goals: settings.goals,
     aggregate: settings.aggregate,
-    kept: {
-      metrics: metricsToFetch(settings),
-      configVars: settings.configVars,
-    },
+    kept: keptValues(settings),
   }, connectionOf(options, settings));
 }
 
@@ -624,7 +626,6 @@ interface Settings {
     dataTypes?: string[];
     expectedData: ArtifactPath[];
     production?: ArtifactPath;
-    significance?: number;
   };
 }
 
@@ -641,13 +642,12 @@ async function fetchCandidates(
     secondarySha: options.secondarySha,
     baselineTags: options.baselineTags,
   });
-  const fetchOnce = () =>
-    fetchRuns(plan, {
-      ...connectionOf(options, settings),
-      pageSize: settings.pageSize,
-      metrics: metricsToFetch(settings),
-      configVars: settings.configVars,
-    });
+  const fetchOptions = {
+    ...connectionOf(options, settings),
+    ...keptValues(settings),
+    pageSize: settings.pageSize,
+  };
+  const fetchOnce = () => fetchRuns(plan, fetchOptions);
   const { wait } = options;
   if (wait === undefined) return { ...await fetchOnce(), timedOut: false };
   const waited = await waitForRuns(fetchOnce, {
@@ -676,7 +676,7 @@ function checkOptions(options: ReviewRunsOptions): Settings {
   const evidence = checkEvidence(options);
   const gates = {
     ...checkGates(options),
-    significance: evidence.significance,
+    significance: checkSignificance(options.significance),
     convergence: [...new Set(options.convergence ?? [])],
     requireSameData: options.requireSameData ?? false,
   };
@@ -705,7 +705,7 @@ function checkOptions(options: ReviewRunsOptions): Settings {
   };
 }
 
-/** The history, lineage, production and significance options, checked. */
+/** The history, lineage and production options, checked. */
 function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
   const convergence = checkNames("convergence", options.convergence ?? []);
   const historyMetrics = [
@@ -729,15 +729,6 @@ function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
   }
   const lineage = options.dataArtifactTypes !== undefined ||
     options.requireSameData === true || expectedData.length > 0;
-  const { significance } = options;
-  if (
-    significance !== undefined &&
-    !(typeof significance === "number" && significance > 0 && significance < 1)
-  ) {
-    throw new RangeError(
-      `Cannot review runs: significance must be a number between 0 and 1 (such as 0.05), got ${significance}`,
-    );
-  }
   return {
     historyMetrics,
     samples,
@@ -751,8 +742,20 @@ function checkEvidence(options: ReviewRunsOptions): Settings["evidence"] {
     production: options.productionArtifact === undefined
       ? undefined
       : checkArtifactPath("productionArtifact", options.productionArtifact),
-    ...significance === undefined ? {} : { significance },
   };
+}
+
+/** The significance level, when given: a number strictly between 0 and 1. */
+function checkSignificance(significance: unknown): number | undefined {
+  if (significance === undefined) return undefined;
+  if (
+    typeof significance === "number" && significance > 0 && significance < 1
+  ) {
+    return significance;
+  }
+  throw new RangeError(
+    `Cannot review runs: significance must be a number between 0 and 1 (such as 0.05), got ${significance}`,
+  );
 }
 
 function checkArtifactPath(name: string, text: unknown): ArtifactPath {

@@ -7,6 +7,7 @@ import { type FetchedRuns, fetchRuns } from "../wandb/fetch_runs.ts";
 import { gateOutputs, type GateResult } from "../review/gates.ts";
 import { formatPlainOutputs, writeGithubOutputs } from "../github/outputs.ts";
 import type { WandbConnection } from "../wandb/graphql_transport.ts";
+import type { KeptValues } from "../wandb/run.ts";
 import type { ActionInputs, InputName } from "./inputs.ts";
 import { jsonReport } from "../report/json.ts";
 import type { Log } from "./log.ts";
@@ -173,14 +174,23 @@ async function gatherForReview(
     production: productionArtifact,
     goals: inputs.report.comparedGoals,
     aggregate: inputs.report.aggregate,
-    kept: {
-      metrics: metricsToFetch({
-        goals: inputs.report.comparedGoals,
-        gates: inputs.gates,
-      }),
-      configVars: inputs.configVars,
-    },
-  }, {
+    kept: keptValues(inputs),
+  }, wandbConnection(inputs, environment)).catch((error: unknown) => {
+    throw nameEvidenceInput(error);
+  });
+  environment.log.debug(
+    `evidence: ${gathered.requests} request(s), ${gathered.evidence.history.size} run(s) with curves, ${gathered.evidence.inputs.size} with lineage`,
+  );
+  return gathered;
+}
+
+/** How the job reaches W&B: the inputs' URL and key, the environment's I/O, retries logged. */
+function wandbConnection(
+  inputs: ActionInputs,
+  environment: JobEnvironment,
+): WandbConnection {
+  const { log } = environment;
+  return {
     baseUrl: inputs.baseUrl,
     apiKey: inputs.apiKey,
     fetch: environment.fetch,
@@ -188,15 +198,20 @@ async function gatherForReview(
     now: environment.now,
     random: environment.random,
     timeoutMs: environment.timeoutMs,
-    log: (line) => environment.log.debug(line),
-    onRetry: (line) => environment.log.info(line),
-  }).catch((error: unknown) => {
-    throw nameEvidenceInput(error);
-  });
-  environment.log.debug(
-    `evidence: ${gathered.requests} request(s), ${gathered.evidence.history.size} run(s) with curves, ${gathered.evidence.inputs.size} with lineage`,
-  );
-  return gathered;
+    log: (line) => log.debug(line),
+    onRetry: (line) => log.info(line),
+  };
+}
+
+/** The summary metrics and config values every run is read with, fetched or gathered. */
+function keptValues(inputs: ActionInputs): KeptValues {
+  return {
+    metrics: metricsToFetch({
+      goals: inputs.report.comparedGoals,
+      gates: inputs.gates,
+    }),
+    configVars: inputs.configVars,
+  };
 }
 
 /**
@@ -247,24 +262,14 @@ function runFetcher(
   environment: JobEnvironment,
 ): () => Promise<FetchedRuns> {
   const { log } = environment;
+  const connection = wandbConnection(inputs, environment);
+  const kept = keptValues(inputs);
   let firstFetch = true;
   return async () => {
     const fetched = await fetchRuns(plan, {
-      baseUrl: inputs.baseUrl,
-      apiKey: inputs.apiKey,
+      ...connection,
+      ...kept,
       pageSize: inputs.pageSize,
-      metrics: metricsToFetch({
-        goals: inputs.report.comparedGoals,
-        gates: inputs.gates,
-      }),
-      configVars: inputs.configVars,
-      fetch: environment.fetch,
-      sleep: environment.sleep,
-      now: environment.now,
-      random: environment.random,
-      timeoutMs: environment.timeoutMs,
-      log: (line) => log.debug(line),
-      onRetry: (line) => log.info(line),
     }).catch((error: unknown) => {
       throw nameWandbInput(error);
     });

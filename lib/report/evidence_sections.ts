@@ -23,7 +23,7 @@ import {
   type MarkdownReportContext,
   type ReportRow,
 } from "./report_context.ts";
-import { dataGroups } from "./summary_section.ts";
+import { type DataGroup, describeInputs } from "./summary_section.ts";
 import { describeVersion } from "../wandb/artifact.ts";
 
 /** The most runs named in one cell of the training-data table. */
@@ -34,15 +34,14 @@ const MAX_NAMED_RUNS = 8;
  * artifacts with the runs that used it, then what the expected aliases point
  * to now.
  *
- * @param rows The report's rows.
+ * @param groups The runs grouped by their data (`dataGroups`); `undefined` without lineage.
  * @param context The report's context.
  * @returns The folded block; none when lineage was not read.
  */
 export function dataSection(
-  rows: readonly ReportRow[],
+  groups: readonly DataGroup[] | undefined,
   context: MarkdownReportContext,
 ): string[] {
-  const groups = dataGroups(rows, context);
   if (groups === undefined) return [];
   const evidence = context.evidence!;
   const lines = [
@@ -59,11 +58,9 @@ export function dataSection(
         }`
       );
       const more = runs.length - named.length;
-      return `| ${
-        inputs.length === 0
-          ? "none recorded"
-          : inputs.map((input) => escapeCell(describeVersion(input))).join(", ")
-      } | ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""} |`;
+      return `| ${describeInputs(inputs)} | ${named.join(", ")}${
+        more > 0 ? ` and ${more} more` : ""
+      } |`;
     }),
   ];
   if (evidence.expected.length > 0) {

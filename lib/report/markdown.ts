@@ -15,8 +15,10 @@ import {
 import { type MarkdownReportContext, reportRows } from "./report_context.ts";
 import { comparisonNotes, runTable } from "./run_table.ts";
 import {
+  dataGroups,
   dataLine,
   failedGates,
+  metricSummaries,
   metricSummaryTable,
   verdictSection,
 } from "./summary_section.ts";
@@ -54,15 +56,17 @@ export function markdownReport(
   const { max, unit } = context.limit ?? { max: Infinity, unit: "characters" };
   const size = (text: string) => textSize(text, unit);
   const rows = reportRows(runs);
+  const summaries = metricSummaries(rows, context);
+  const groups = dataGroups(rows, context);
   const top = [
-    ...verdictSection(rows, context),
-    ...metricSummaryTable(rows, context),
-    ...dataLine(rows, context),
+    ...verdictSection(summaries, context),
+    ...metricSummaryTable(summaries, context),
+    ...dataLine(groups, context),
     ...failedGates(context.gate),
   ];
   const { head: tableHead, rowLine } = runTable(rows, context);
   const notes = comparisonNotes(context);
-  const evidence = [...dataSection(rows, context), ...noiseSection(context)];
+  const evidence = [...dataSection(groups, context), ...noiseSection(context)];
   const leftOutLine = (shownRows: number) =>
     `_${
       rows.length - shownRows

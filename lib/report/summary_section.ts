@@ -42,7 +42,7 @@ const MAX_GATES_SHOWN = 8;
 const MAX_WORSE_NAMED = 3;
 
 /** One metric's row of the summary: its best finished candidate against the compared baseline. */
-interface MetricSummary {
+export interface MetricSummary {
   goal: MetricGoal;
   best?: { run: WandbRun; value: number };
   baseline?: { value: number; run?: WandbRun; runs: number };
@@ -54,12 +54,12 @@ interface MetricSummary {
  * The header and the verdict line: gates, how the best candidates compare
  * with the compared baseline, and the runs' states.
  *
- * @param rows The report's rows.
+ * @param summaries Each metric's summary, from {@linkcode metricSummaries}.
  * @param context The report's context.
  * @returns The lines.
  */
 export function verdictSection(
-  rows: readonly ReportRow[],
+  summaries: readonly MetricSummary[],
   context: MarkdownReportContext,
 ): string[] {
   const { counts } = context;
@@ -81,7 +81,7 @@ export function verdictSection(
         : `**❌ ${plural(gate.failures.length, "gate failure")}**`,
     );
   }
-  const comparison = comparisonPhrase(metricSummaries(rows, context), context);
+  const comparison = comparisonPhrase(summaries, context);
   if (comparison !== undefined) parts.push(comparison);
   const states = describeStates(counts);
   const allFinished = states.length === 1 && counts.finished > 0;
@@ -108,12 +108,12 @@ export function verdictSection(
  * direction; with a significance level, whether the groups' difference is
  * more than noise.
  *
- * @param rows The report's rows.
+ * @param summaries Each metric's summary, from {@linkcode metricSummaries}.
  * @param context The report's context.
  * @returns The lines, after a blank line; none without metrics.
  */
 export function metricSummaryTable(
-  rows: readonly ReportRow[],
+  summaries: readonly MetricSummary[],
   context: MarkdownReportContext,
 ): string[] {
   if (context.goals.length === 0 || context.counts.candidates === 0) return [];
@@ -131,7 +131,7 @@ export function metricSummaryTable(
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
   ];
-  for (const summary of metricSummaries(rows, context)) {
+  for (const summary of summaries) {
     const { goal, best, baseline, change, verdict } = summary;
     const cells = [
       // No-break spaces keep a metric with its arrow and a mark with its word.
@@ -192,8 +192,16 @@ function noiseCell(metric: string, context: MarkdownReportContext): string {
     : `no, p = ${p}`;
 }
 
-/** Each compared metric's best finished candidate and its comparison with the baseline. */
-function metricSummaries(
+/**
+ * Each compared metric's best finished candidate and its comparison with
+ * the baseline: what the verdict line and the summary table are both made of,
+ * worked out once per report.
+ *
+ * @param rows The report's rows.
+ * @param context The report's context.
+ * @returns One summary per compared metric, in order.
+ */
+export function metricSummaries(
   rows: readonly ReportRow[],
   context: MarkdownReportContext,
 ): MetricSummary[] {
@@ -276,15 +284,14 @@ const MAX_NAMED_RUNS = 3;
  * artifacts (of the listed types), the largest group first, so that a run on
  * other data stands out.
  *
- * @param rows The report's rows.
+ * @param groups The runs grouped by their data, from {@linkcode dataGroups}; `undefined` without lineage.
  * @param context The report's context.
  * @returns The line, after a blank line; none when lineage was not read.
  */
 export function dataLine(
-  rows: readonly ReportRow[],
+  groups: readonly DataGroup[] | undefined,
   context: MarkdownReportContext,
 ): string[] {
-  const groups = dataGroups(rows, context);
   if (groups === undefined) return [];
   const types = context.evidence!.dataTypes.map(escapeMarkdown).join(", ");
   const sets = groups.slice(0, MAX_DATA_SETS).map(({ inputs, runs }) => {
@@ -292,13 +299,7 @@ export function dataLine(
       runs.length === 1 || groups.length > 1 && runs.length <= MAX_NAMED_RUNS
         ? runs.map(({ run }) => escapeCell(run.displayName)).join(", ")
         : plural(runs.length, "run");
-    return `${names} used ${
-      inputs.length === 0
-        ? "none recorded"
-        : inputs.map((input) => escapeMarkdown(describeVersion(input))).join(
-          ", ",
-        )
-    }`;
+    return `${names} used ${describeInputs(inputs)}`;
   });
   const more = groups.length - sets.length;
   return [
@@ -307,6 +308,27 @@ export function dataLine(
       more > 0 ? `; ${plural(more, "other set")}` : ""
     }.`,
   ];
+}
+
+/** Runs that used the same data artifacts (of the listed types). */
+export interface DataGroup {
+  /** The data artifacts. */
+  inputs: ArtifactVersion[];
+  /** The runs that used exactly these. */
+  runs: ReportRow[];
+}
+
+/**
+ * A group's data as a table cell or in a line: each version and short
+ * digest, escaped; `none recorded` for runs that used none of the types.
+ *
+ * @param inputs The group's data artifacts.
+ * @returns The text.
+ */
+export function describeInputs(inputs: readonly ArtifactVersion[]): string {
+  return inputs.length === 0
+    ? "none recorded"
+    : inputs.map((input) => escapeCell(describeVersion(input))).join(", ");
 }
 
 /**
@@ -320,7 +342,7 @@ export function dataLine(
 export function dataGroups(
   rows: readonly ReportRow[],
   context: MarkdownReportContext,
-): { inputs: ArtifactVersion[]; runs: ReportRow[] }[] | undefined {
+): DataGroup[] | undefined {
   const evidence = context.evidence;
   if (evidence === undefined || evidence.dataTypes.length === 0) {
     return undefined;

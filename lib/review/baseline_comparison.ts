@@ -142,9 +142,7 @@ export function baselineValue(
   aggregate: BaselineAggregate,
   productionRunId?: string,
 ): BaselineValue | undefined {
-  const compared = aggregate === "production"
-    ? baselines.filter((run) => run.runId === productionRunId)
-    : baselines;
+  const compared = aggregatedBaselines(baselines, aggregate, productionRunId);
   const values = compared.filter(isFinished).flatMap(
     (run) => {
       const value = numericMetric(run, goal.metric);
@@ -161,6 +159,38 @@ export function baselineValue(
     next,
   ) => isBetter(next.value, best.value, goal.direction) ? next : best);
   return { ...chosen, runs: values.length };
+}
+
+/**
+ * The baselines an aggregate draws on: all of them, or the production run
+ * alone for the `production` aggregate. The one place that says so, for the
+ * comparison, the significance test and the same-data gate.
+ *
+ * @example
+ * ```ts
+ * import { aggregatedBaselines } from "./baseline_comparison.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runId: string) => ({ runId, displayName: runId, state: "finished", tags: [],
+ *   description: null, createdAt: "2026-08-01T12:00:00.000Z", config: {}, summary: {} });
+ * const baselines = [run("cqigzoxc"), run("j5x2m8cw")];
+ * assert.equal(aggregatedBaselines(baselines, "best").length, 2);
+ * assert.deepEqual(aggregatedBaselines(baselines, "production", "j5x2m8cw").map((b) => b.runId), ["j5x2m8cw"]);
+ * ```
+ *
+ * @param baselines Every baseline run.
+ * @param aggregate How baselines are aggregated.
+ * @param productionRunId The production baseline's run, for the `production` aggregate.
+ * @returns The baselines drawn on, in order.
+ */
+export function aggregatedBaselines(
+  baselines: readonly WandbRun[],
+  aggregate: BaselineAggregate,
+  productionRunId?: string,
+): readonly WandbRun[] {
+  return aggregate === "production"
+    ? baselines.filter((run) => run.runId === productionRunId)
+    : baselines;
 }
 
 /**

@@ -11,9 +11,10 @@ import type { ArtifactVersion } from "../wandb/artifact.ts";
 import { describeVersion } from "../wandb/artifact.ts";
 import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
-import type {
-  BaselineAggregate,
-  MetricComparison,
+import {
+  aggregatedBaselines,
+  type BaselineAggregate,
+  type MetricComparison,
 } from "./baseline_comparison.ts";
 import { convergenceProblem } from "./convergence.ts";
 import { dataInputs, type RunEvidence } from "./evidence.ts";
@@ -63,11 +64,11 @@ export function evidenceFailures(
       ? finished.flatMap((candidate) =>
         sameDataFailures(
           candidate,
-          context.aggregate === "production"
-            ? context.baselines.filter((run) =>
-              run.runId === evidence.production?.runId
-            )
-            : context.baselines,
+          aggregatedBaselines(
+            context.baselines,
+            context.aggregate,
+            evidence.production?.runId,
+          ),
           evidence,
         )
       )

@@ -10,6 +10,7 @@
 import type { WandbRun } from "../wandb/run.ts";
 import { isFinished } from "../wandb/run_state.ts";
 import {
+  aggregatedBaselines,
   type BaselineAggregate,
   numericMetric,
 } from "./baseline_comparison.ts";
@@ -82,9 +83,11 @@ export function noiseTests(
   goals: readonly MetricGoal[],
   options: { aggregate: BaselineAggregate; productionRunId?: string },
 ): NoiseTest[] {
-  const baselines = options.aggregate === "production"
-    ? runs.baselines.filter((run) => run.runId === options.productionRunId)
-    : runs.baselines;
+  const baselines = aggregatedBaselines(
+    runs.baselines,
+    options.aggregate,
+    options.productionRunId,
+  );
   return goals.map(({ metric, direction }): NoiseTest => {
     const candidateValues = values(runs.candidates, metric);
     const baselineValues = values(baselines, metric);

@@ -146,15 +146,34 @@ export async function lookUpArtifacts(
   const asked = located.flatMap((where, index) =>
     typeof where === "string" ? [] : [{ index, ...where }]
   );
-  const results: (FoundArtifact | MissingArtifact)[] = located.map((
-    where,
-    index,
-  ) =>
+  let data: unknown = null;
+  if (asked.length > 0) {
+    data = await askMemberships(asked, options);
+    requests++;
+  }
+  const results = located.map((where, index) =>
     typeof where === "string"
-      ? { found: false, path: paths[index], reason: where }
-      : { found: false, path: paths[index], reason: "" }
+      ? { found: false as const, path: paths[index], reason: where }
+      : readLookup(
+        (data as Record<string, unknown> | null)?.[`a${index}`],
+        paths[index],
+        where,
+      )
   );
-  if (asked.length === 0) return { results, requests };
+  return { results, requests };
+}
+
+/** One request for every path that can be asked: an aliased membership per path, `a<index>`. */
+function askMemberships(
+  asked: readonly {
+    index: number;
+    entity: string;
+    project: string;
+    collection: string;
+    alias: string;
+  }[],
+  connection: WandbConnection,
+): Promise<unknown> {
   const declarations = asked.flatMap(({ index }) => [
     `$e${index}: String!`,
     `$p${index}: String!`,
@@ -172,21 +191,12 @@ export async function lookUpArtifacts(
     [`p${where.index}`, where.project],
     [`n${where.index}`, `${where.collection}:${where.alias}`],
   ]));
-  const data = await postGraphql({
+  return postGraphql({
     query: `query ArtifactVersions(${declarations.join(", ")}) {\n${
       selections.join("\n")
     }\n}`,
     variables,
-  }, options);
-  requests++;
-  for (const where of asked) {
-    results[where.index] = readLookup(
-      (data as Record<string, unknown> | null)?.[`a${where.index}`],
-      paths[where.index],
-      where,
-    );
-  }
-  return { results, requests };
+  }, connection);
 }
 
 /** Why no organisation could be found for a registry path without one (what W&B names, not yet the path). */
